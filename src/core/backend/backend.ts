@@ -1,0 +1,74 @@
+/**
+ * The one seam between purenet's math and the machine. A backend owns opaque device buffers and
+ * runs kernels on them. Kernels are dispatched synchronously and return new buffers (a buffer is
+ * never written after it is returned), while reading a buffer back to the host is a Promise: a
+ * WebGPU readback is asynchronous, a CPU readback resolves at once, and both go through the same
+ * API.
+ */
+import type { Shape } from '../shape.js';
+
+export type DType = 'float32' | 'float64';
+export type BackendName = 'reference' | 'cpu' | 'gpujs';
+
+/** Opaque handle to a backend-owned buffer. Only the backend that made it may look inside. */
+export interface DeviceBuffer {
+  readonly __deviceBuffer: unique symbol;
+}
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'tanh' | 'erf';
+/** Arithmetic and comparisons (a comparison yields 1 where it holds, 0 elsewhere). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'greater' | 'greaterEqual' | 'equal';
+export type ReduceOp = 'sum' | 'max';
+
+/** `C = op(A) · op(B)`; A is m×k after op (stored k×m when transA), B is k×n after op. */
+export interface MatmulSpec {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/** Work fused into the store of a matmul: `relu(C + bias)` with bias broadcast over rows. */
+export interface MatmulEpilogue {
+  readonly bias?: DeviceBuffer;
+  readonly relu?: boolean;
+}
+
+/**
+ * Per-example soft-target cross-entropy description, shared by forward and backward:
+ * row n has target weights a[n, c] = w_c * ((1 - smoothing) * [c = y_n] + smoothing / C),
+ * or all zeros when y_n = ignoreIndex.
+ */
+export interface CrossEntropyTargets {
+  readonly labels: Int32Array;
+  readonly classWeights: Float64Array | undefined;
+  readonly labelSmoothing: number;
+  readonly ignoreIndex: number;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly dtype: DType;
+  /** Human-readable: backend, dtype, kernel flavour, threads, gpu.js mode. Printed by examples. */
+  readonly description: string;
+
+  upload(values: ArrayLike<number>, shape: Shape): DeviceBuffer;
+  /** A copy of the buffer's contents on the host; the caller owns the returned array. */
+  download(x: DeviceBuffer, shape: Shape): Promise<Float32Array | Float64Array>;
+  fill(value: number, shape: Shape): DeviceBuffer;
+
+  unary(op: UnaryOp, x: DeviceBuffer, shape: Shape): DeviceBuffer;
+  /** Elementwise with NumPy broadcasting of both operands to `outShape`. */
+  binary(op: BinaryOp, a: DeviceBuffer, aShape: Shape, b: DeviceBuffer, bShape: Shape, outShape: Shape): DeviceBuffer;
+  /** Reduces over sorted, distinct `axes`; the result has those axes removed. */
+  reduce(op: ReduceOp, x: DeviceBuffer, shape: Shape, axes: readonly number[]): DeviceBuffer;
+  broadcastTo(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer;
+  transpose(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer;
+  matmul(a: DeviceBuffer, b: DeviceBuffer, spec: MatmulSpec, epilogue?: MatmulEpilogue): DeviceBuffer;
+
+  /** Per-row loss l[n] = sum_c a[n,c] (lse(z_n) - z[n,c]) and the row softmax, for logits [n, c]. */
+  crossEntropy(logits: DeviceBuffer, n: number, c: number, targets: CrossEntropyTargets): { readonly loss: DeviceBuffer; readonly softmax: DeviceBuffer };
+  /** d logits[n,c] = ct[n] * (softmax[n,c] * sum_c' a[n,c'] - a[n,c]). */
+  crossEntropyBackward(softmax: DeviceBuffer, ct: DeviceBuffer, n: number, c: number, targets: CrossEntropyTargets): DeviceBuffer;
+}
