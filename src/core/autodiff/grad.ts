@@ -9,10 +9,20 @@
  */
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
-import { full, type Tensor } from '../tensor.js';
+import { full, isTensor, type Tensor } from '../tensor.js';
 import type { Tree } from '../tree.js';
 import { detach } from '../primitives/primitive.js';
 import { vjp } from './vjp.js';
+
+/** Strips autodiff links from every tensor inside aux (tensors, arrays, plain records). */
+const detachDeep = (value: unknown): unknown => {
+  if (isTensor(value)) return detach(value);
+  if (Array.isArray(value)) return value.map(detachDeep);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, detachDeep(v)]));
+  }
+  return value;
+};
 
 const checkScalar = (loss: Tensor): void => {
   if (loss.size !== 1) {
@@ -44,7 +54,7 @@ export function valueAndGrad<P extends Tree, Rest extends readonly unknown[], Au
     })(params);
     checkScalar(loss);
     const [grads] = pullback(full(loss.backend, loss.shape, 1));
-    const auxOut = aux !== null && typeof aux === 'object' && 'buffer' in aux ? (detach(aux as unknown as Tensor) as unknown as Aux) : aux;
+    const auxOut = detachDeep(aux) as Aux;
     return options.hasAux === true ? [[loss, auxOut] as const, grads] : [loss, grads];
   };
 }

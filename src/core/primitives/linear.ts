@@ -35,10 +35,14 @@ export const linearDef: PrimitiveDef<{ readonly activation: LinearActivation; re
     }),
     residual: undefined,
   }),
-  vjp: (ct, { inputs: [x, w, b], out, params: { activation } }) => {
+  vjp: (ct, { inputs: [x, w, b], out, params: { activation }, needsGrad }) => {
     const dz = activation === 'relu' ? mul(ct, compare('greater', out, 0)) : ct;
-    const grads = [matmul(dz, w), matmul(dz, x, { transA: true })];
-    return b === undefined ? grads : [...grads, sum(dz, { axes: 0 })];
+    // The first layer's input is data: skipping its gradient saves a quarter of the backward FLOPs.
+    return [
+      needsGrad[0] ? matmul(dz, w) : undefined,
+      needsGrad[1] ? matmul(dz, x, { transA: true }) : undefined,
+      b !== undefined && needsGrad[2] ? sum(dz, { axes: 0 }) : undefined,
+    ];
   },
 };
 

@@ -39,9 +39,9 @@ export const matmulDef: PrimitiveDef<Flags> = {
     const [m, k, n] = matmulDims('matmul', a.shape, b.shape, flags);
     return { buffer: backend.matmul(a.buffer, b.buffer, { m, k, n, ...flags }), residual: undefined };
   },
-  vjp: (ct, { inputs: [a, b], params: { transA, transB } }) => [
-    transA ? matmul(b, ct, { transA: transB, transB: true }) : matmul(ct, b, { transB: !transB }),
-    transB ? matmul(ct, a, { transA: true, transB: transA }) : matmul(a, ct, { transA: !transA }),
+  vjp: (ct, { inputs: [a, b], params: { transA, transB }, needsGrad }) => [
+    !needsGrad[0] ? undefined : transA ? matmul(b, ct, { transA: transB, transB: true }) : matmul(ct, b, { transB: !transB }),
+    !needsGrad[1] ? undefined : transB ? matmul(ct, a, { transA: true, transB: transA }) : matmul(a, ct, { transA: !transA }),
   ],
 };
 

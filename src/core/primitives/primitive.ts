@@ -15,6 +15,8 @@ export interface VjpContext<P, R> {
   readonly out: Tensor;
   readonly params: P;
   readonly residual: R;
+  /** Which inputs are being differentiated; rules may skip the work for the others. */
+  readonly needsGrad: readonly boolean[];
 }
 
 export interface PrimitiveDef<P, R = undefined> {
@@ -47,6 +49,7 @@ export const bind = <P, R>(def: PrimitiveDef<P, R>, inputs: readonly Tensor[], p
     out: fromBuffer(backend, buffer, outShape),
     params,
     residual,
+    needsGrad: inputs.map((t) => t.node !== undefined),
   };
   const node: Node = { parents: inputs, pullback: (ct) => def.vjp(ct, context) };
   return fromBuffer(backend, buffer, outShape, node);

@@ -1,0 +1,215 @@
+/**
+ * A tiny WebAssembly binary emitter: enough of the module format (types, one imported memory,
+ * functions, exports) and of the instruction set (i32, f32, v128 incl. the 0xFD SIMD prefix) to
+ * write the matmul kernels in TypeScript without a WAT file, an assembler dependency or a build
+ * step. Code is written as expression trees (`Expr` emits its operands, then its opcode), so a
+ * kernel reads like `c.set(acc, madd(a, b, get(acc)))` instead of a stack listing.
+ *
+ * @internal Only the wasm backend uses this; it checks nothing the engine's validator would not.
+ */
+
+export type ValType = 'i32' | 'f32' | 'v128';
+
+const valTypeByte: { readonly [T in ValType]: number } = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+
+/** A parameter or declared local of the function being built. */
+export interface Local {
+  readonly index: number;
+  readonly type: ValType;
+}
+
+/** Something that leaves one value on the stack when emitted. */
+export type Expr = (code: Code) => void;
+
+// ---- LEB128 and raw encodings -------------------------------------------------------------
+
+export function unsignedLeb(value: number): number[] {
+  const out: number[] = [];
+  let rest = value >>> 0;
+  do {
+    const byte = rest & 0x7f;
+    rest >>>= 7;
+    out.push(rest === 0 ? byte : byte | 0x80);
+  } while (rest !== 0);
+  return out;
+}
+
+export function signedLeb(value: number): number[] {
+  const out: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7; // arithmetic shift keeps the sign
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+function utf8Name(name: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(name));
+  return [...unsignedLeb(bytes.length), ...bytes];
+}
+
+function vector(items: readonly (readonly number[])[]): number[] {
+  return [...unsignedLeb(items.length), ...items.flat()];
+}
+
+// ---- function bodies ----------------------------------------------------------------------
+
+/** The body of one function: declared locals plus an instruction byte stream. */
+export class Code {
+  readonly bytes: number[] = [];
+  private readonly declared: ValType[] = [];
+
+  constructor(readonly params: readonly ValType[]) {}
+
+  param(index: number): Local {
+    const type = this.params[index];
+    if (type === undefined) throw new RangeError(`emit: no parameter ${index}`);
+    return { index, type };
+  }
+
+  local(type: ValType): Local {
+    this.declared.push(type);
+    return { index: this.params.length + this.declared.length - 1, type };
+  }
+
+  op(...bytes: readonly number[]): this {
+    this.bytes.push(...bytes);
+    return this;
+  }
+
+  /** Emits expressions purely for their values (e.g. the operands of an opcode). */
+  emit(...values: readonly Expr[]): this {
+    for (const value of values) value(this);
+    return this;
+  }
+
+  set(target: Local, value: Expr): this {
+    return this.emit(value).op(0x21, ...unsignedLeb(target.index));
+  }
+
+  /** `memory[addr + offset] = value` as f32. */
+  storeF32(addr: Expr, value: Expr, offset = 0): this {
+    return this.emit(addr, value).op(0x38, 2, ...unsignedLeb(offset));
+  }
+
+  /** `memory[addr + offset .. +16] = value` as v128 (alignment hint 16; unaligned is legal). */
+  storeV128(addr: Expr, value: Expr, offset = 0): this {
+    return this.emit(addr, value).op(0xfd, ...unsignedLeb(0x0b), 4, ...unsignedLeb(offset));
+  }
+
+  /** `if (cond) { then } else { otherwise }` with no result value. */
+  ifThen(cond: Expr, then: (c: Code) => void, otherwise?: (c: Code) => void): this {
+    this.emit(cond).op(0x04, 0x40);
+    then(this);
+    if (otherwise !== undefined) {
+      this.op(0x05);
+      otherwise(this);
+    }
+    return this.op(0x0b);
+  }
+
+  /** `for (i = from; i < to; i += step) body` with signed compare, test at the top. */
+  forRange(i: Local, from: Expr, to: Expr, step: number, body: (c: Code) => void): this {
+    this.set(i, from);
+    this.op(0x02, 0x40, 0x03, 0x40); // block, loop
+    this.emit(get(i), to).op(0x4e, 0x0d, 1); // i32.ge_s; br_if to the block's end
+    body(this);
+    this.set(i, add(get(i), i32(step)));
+    return this.op(0x0c, 0, 0x0b, 0x0b); // br loop; end loop; end block
+  }
+
+  /** `do { body } while (cond)`: the cheapest loop shape, for counts known to be ≥ 1. */
+  doWhile(body: (c: Code) => void, cond: Expr): this {
+    this.op(0x03, 0x40);
+    body(this);
+    return this.emit(cond).op(0x0d, 0, 0x0b);
+  }
+
+  /** The code-section entry: size, local declarations (one group per local), body, end. */
+  encode(): number[] {
+    const locals = vector(this.declared.map((type) => [1, valTypeByte[type]]));
+    const body = [...locals, ...this.bytes, 0x0b];
+    return [...unsignedLeb(body.length), ...body];
+  }
+}
+
+// ---- expressions --------------------------------------------------------------------------
+
+const simd = (opcode: number, ...immediates: readonly number[]): readonly number[] => [0xfd, ...unsignedLeb(opcode), ...immediates];
+const binary = (bytes: readonly number[]) => (left: Expr, right: Expr): Expr => (c) => c.emit(left, right).op(...bytes);
+
+export const get = (local: Local): Expr => (c) => c.op(0x20, ...unsignedLeb(local.index));
+/** Stores into `local` and keeps the value on the stack (`local.tee`). */
+export const tee = (local: Local, value: Expr): Expr => (c) => c.emit(value).op(0x22, ...unsignedLeb(local.index));
+export const i32 = (value: number): Expr => (c) => c.op(0x41, ...signedLeb(value));
+export const f32 = (value: number): Expr => (c) => {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  c.op(0x43, ...bytes);
+};
+
+export const add = binary([0x6a]);
+export const sub = binary([0x6b]);
+export const mul = binary([0x6c]);
+export const and = binary([0x71]);
+export const shl = binary([0x74]);
+export const eq = binary([0x46]);
+export const ne = binary([0x47]);
+export const ltS = binary([0x48]);
+export const geS = binary([0x4e]);
+/** `cond ? whenTrue : whenFalse` for i32 values (both operands are evaluated). */
+export const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (c) => c.emit(whenTrue, whenFalse, cond).op(0x1b);
+export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(left, right));
+
+export const loadF32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2a, 2, ...unsignedLeb(offset));
+export const addF32 = binary([0x92]);
+export const maxF32 = binary([0x97]);
+
+export const loadV128 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...simd(0x00, 4, ...unsignedLeb(offset)));
+/** One f32 from memory broadcast to all four lanes (`v128.load32_splat`). */
+export const loadSplat = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...simd(0x09, 2, ...unsignedLeb(offset)));
+export const zeroV128: Expr = (c) => c.op(...simd(0x0c, ...new Array<number>(16).fill(0)));
+export const addF32x4 = binary(simd(0xe4));
+export const mulF32x4 = binary(simd(0xe6));
+export const maxF32x4 = binary(simd(0xe9));
+/** `a * b + c` per lane; fused or not at the engine's choice (relaxed SIMD). */
+export const relaxedMadd = (a: Expr, b: Expr, acc: Expr): Expr => (c) => c.emit(a, b, acc).op(...simd(0x105));
+
+/** Picks f32 lanes 0-3 from `left` and 4-7 from `right` (`i8x16.shuffle` on whole words). */
+export const shuffleF32 = (left: Expr, right: Expr, lanes: readonly [number, number, number, number]): Expr => (c) =>
+  c.emit(left, right).op(...simd(0x0d, ...lanes.flatMap((lane) => [0, 1, 2, 3].map((byte) => lane * 4 + byte))));
+
+// ---- modules ------------------------------------------------------------------------------
+
+export interface FunctionDef {
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+  readonly code: Code;
+}
+
+/**
+ * A module importing one memory as `env.memory` (so the owner can grow it and re-view it from
+ * JavaScript) and exporting every function under its name. One type per function keeps the
+ * encoder trivial; duplicate signatures are legal.
+ */
+export function encodeModule(functions: readonly FunctionDef[], memoryPages = 1): Uint8Array<ArrayBuffer> {
+  const section = (id: number, payload: readonly number[]): number[] => [id, ...unsignedLeb(payload.length), ...payload];
+  const types = vector(
+    functions.map((f) => [0x60, ...vector(f.params.map((t) => [valTypeByte[t]])), ...vector(f.results.map((t) => [valTypeByte[t]]))]),
+  );
+  const imports = vector([[...utf8Name('env'), ...utf8Name('memory'), 0x02, 0x00, ...unsignedLeb(memoryPages)]]);
+  const declarations = vector(functions.map((_, index) => unsignedLeb(index)));
+  const exports = vector(functions.map((f, index) => [...utf8Name(f.name), 0x00, ...unsignedLeb(index)]));
+  const bodies = vector(functions.map((f) => f.code.encode()));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types),
+    ...section(2, imports),
+    ...section(3, declarations),
+    ...section(7, exports),
+    ...section(10, bodies),
+  ]);
+}

@@ -1,0 +1,177 @@
+/**
+ * Single-threaded WebAssembly SIMD float32 matmul, C = op(A)·op(B) (+ bias) (then ReLU), with the
+ * module emitted from TypeScript at run time (see emit.ts) and no Node-only API, so it runs in
+ * Node 20 and in browsers alike.
+ *
+ * Structure (BLIS, per KERNELS.md): for each kc×nc block of op(B), pack it into 8-column panels;
+ * for each mc×kc block of op(A), pack it into 4-row panels; then gemmBlock sweeps 4×8 tiles of C.
+ * Transposition only changes the strides the packers read with.
+ *
+ * @example
+ * const kernel = createWasmMatmul();
+ * if (kernel !== undefined) {
+ *   // x: 256×784, w: 256×784 (PyTorch layout) → y = relu(x·wᵀ + b): 256×256
+ *   const y = kernel.matmul(x, w, 256, 784, 256, false, true, { bias: b, relu: true });
+ * }
+ */
+import { BackendError, ShapeError } from '../../errors.js';
+import { encodeModule } from './emit.js';
+import { ACCUMULATE, ADD_BIAS, APPLY_RELU, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import { packFunction } from './pack.js';
+
+export type { WasmSimdFlavour } from './kernel.js';
+
+export interface WasmMatmul {
+  readonly flavour: WasmSimdFlavour;
+  /**
+   * C = op(A) · op(B) (+ bias per column) (then ReLU if relu). A is m×k after op (stored k×m when
+   * transA), B is k×n after op (stored n×k when transB), bias has n entries. Row-major. Returns a
+   * NEW Float32Array of m*n; never writes to a, b or bias.
+   */
+  matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
+         transA: boolean, transB: boolean,
+         epilogue?: { readonly bias?: Float32Array; readonly relu?: boolean }): Float32Array;
+}
+
+/** Cache blocking in elements. mc multiple of 4, nc multiple of 8. @internal (for tuning) */
+export interface WasmMatmulBlocking {
+  readonly mc: number;
+  readonly kc: number;
+  readonly nc: number;
+}
+
+/** Measured in bench/matmul-wasm.ts on the project's machine (AMD EPYC, Node 20). */
+export const defaultBlocking: WasmMatmulBlocking = { mc: 64, kc: 256, nc: 4096 };
+
+export interface WasmMatmulOptions {
+  /** 'mul-add' forces the portable flavour (for tests); 'relaxed-fma' is the default wish. */
+  readonly prefer?: WasmSimdFlavour;
+  /** @internal Cache blocking override, for the benchmark's tuning runs. */
+  readonly blocking?: WasmMatmulBlocking;
+}
+
+/** The wasm module for one flavour, as bytes (exported for size and validation tests). @internal */
+export function wasmMatmulModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
+  return encodeModule([gemmBlockFunction(flavour), packFunction(4), packFunction(8)]);
+}
+
+/**
+ * Feature-detects WebAssembly SIMD and relaxed SIMD by validating the kernel module itself, so
+ * what is detected is exactly what will run (Node 20 accepts relaxed SIMD only with
+ * `--experimental-wasm-relaxed-simd`; Chrome 114+ by default). Returns undefined if WebAssembly
+ * SIMD is unavailable. With `prefer: 'mul-add'` the FMA flavour is not even tried.
+ */
+export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | undefined {
+  if (typeof WebAssembly === 'undefined') return undefined;
+  const order: readonly WasmSimdFlavour[] = options?.prefer === 'mul-add' ? ['mul-add'] : ['relaxed-fma', 'mul-add'];
+  for (const flavour of order) {
+    const bytes = wasmMatmulModuleBytes(flavour);
+    // Synchronous compile: the module is well under the 4 KB that browsers allow on the main thread.
+    if (WebAssembly.validate(bytes)) return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking);
+  }
+  return undefined;
+}
+
+interface Exports {
+  readonly gemmBlock: (aPack: number, bPack: number, mc: number, nc: number, kc: number,
+                       c: number, ldc: number, bias: number, flags: number) => void;
+  readonly pack4: Packer;
+  readonly pack8: Packer;
+}
+type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number) => void;
+
+const pageBytes = 65536;
+
+function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking): WasmMatmul {
+  checkBlocking(blocking);
+  // Owned by this kernel object alone; grown on demand and never shrunk, reused across calls.
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const kernels = instance.exports as unknown as Exports;
+
+  const ensureBytes = (bytes: number): void => {
+    const missing = bytes - memory.buffer.byteLength;
+    if (missing <= 0) return;
+    try {
+      memory.grow(Math.ceil(missing / pageBytes));
+    } catch (cause) {
+      throw new BackendError('wasm matmul', `cannot grow WebAssembly memory to ${bytes} bytes (${String(cause)}); split the matmul into smaller ones`);
+    }
+  };
+
+  return {
+    flavour,
+    matmul(a, b, m, k, n, transA, transB, epilogue) {
+      checkShapes(a, b, m, k, n, epilogue?.bias);
+      const layout = planLayout(m, k, n, blocking);
+      ensureBytes(layout.end);
+      const heap = new Float32Array(memory.buffer); // re-viewed after any grow
+      heap.set(a, layout.a >> 2);
+      heap.set(b, layout.b >> 2);
+      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
+
+      // Byte strides of op(A)[i, p] and op(B)[p, j]: "W" runs along the panel's width.
+      const aStrideK = 4 * (transA ? m : 1);
+      const aStrideW = 4 * (transA ? 1 : k);
+      const bStrideK = 4 * (transB ? 1 : n);
+      const bStrideW = 4 * (transB ? k : 1);
+      const finalFlags = (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0);
+
+      for (let jc = 0; jc < n; jc += blocking.nc) {
+        const nc = Math.min(blocking.nc, n - jc);
+        for (let pc = 0; pc < k; pc += blocking.kc) {
+          const kc = Math.min(blocking.kc, k - pc);
+          const flags = (pc > 0 ? ACCUMULATE : 0) | (pc + kc === k ? finalFlags : 0);
+          kernels.pack8(layout.b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack);
+          for (let ic = 0; ic < m; ic += blocking.mc) {
+            const mc = Math.min(blocking.mc, m - ic);
+            kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack);
+            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc, flags);
+          }
+        }
+      }
+      return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+    },
+  };
+}
+
+/** Byte offsets inside the wasm memory; the first 256 bytes hold the edge-tile scratch. */
+interface Layout {
+  readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
+  readonly aPack: number; readonly bPack: number; readonly end: number;
+}
+
+function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlocking): Layout {
+  let cursor = 256;
+  // 64-byte (cache line) alignment keeps packed panels' v128 loads from splitting lines.
+  const take = (floats: number): number => {
+    const at = cursor;
+    cursor = Math.ceil((cursor + 4 * floats) / 64) * 64;
+    return at;
+  };
+  const kc = Math.min(k, blocking.kc);
+  const a = take(m * k);
+  const b = take(k * n);
+  const bias = take(n);
+  const c = take(m * n);
+  const aPack = take(roundUp(Math.min(m, blocking.mc), 4) * kc);
+  const bPack = take(roundUp(Math.min(n, blocking.nc), 8) * kc);
+  return { a, b, bias, c, aPack, bPack, end: cursor };
+}
+
+const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
+
+function checkShapes(a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias: Float32Array | undefined): void {
+  for (const [name, size] of [['m', m], ['k', k], ['n', n]] as const) {
+    if (!Number.isInteger(size) || size < 1) throw new ShapeError('wasm matmul', `expected ${name} to be a positive integer, got ${size}`);
+  }
+  if (a.length !== m * k) throw new ShapeError('wasm matmul', `expected a to hold m*k = ${m}*${k} = ${m * k} floats, got ${a.length}`);
+  if (b.length !== k * n) throw new ShapeError('wasm matmul', `expected b to hold k*n = ${k}*${n} = ${k * n} floats, got ${b.length}`);
+  if (bias !== undefined && bias.length !== n) throw new ShapeError('wasm matmul', `expected bias to hold n = ${n} floats, got ${bias.length}`);
+}
+
+function checkBlocking({ mc, kc, nc }: WasmMatmulBlocking): void {
+  if (!(mc > 0 && mc % 4 === 0 && kc > 0 && Number.isInteger(kc) && nc > 0 && nc % 8 === 0)) {
+    throw new BackendError('wasm matmul', `blocking must have mc a positive multiple of 4, nc of 8 and kc > 0, got ${JSON.stringify({ mc, kc, nc })}`);
+  }
+}
