@@ -161,6 +161,7 @@ export const ltS = binary([0x48]);
 export const geS = binary([0x4e]);
 /** `cond ? whenTrue : whenFalse` for i32 values (both operands are evaluated). */
 export const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (c) => c.emit(whenTrue, whenFalse, cond).op(0x1b);
+/** Signed minimum; emits each operand twice, so pass only cheap, side-effect-free expressions. */
 export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(left, right));
 
 export const loadF32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2a, 2, ...unsignedLeb(offset));

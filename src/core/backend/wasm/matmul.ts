@@ -44,7 +44,11 @@ export interface WasmMatmulBlocking {
 export const defaultBlocking: WasmMatmulBlocking = { mc: 64, kc: 256, nc: 4096 };
 
 export interface WasmMatmulOptions {
-  /** 'mul-add' forces the portable flavour (for tests); 'relaxed-fma' is the default wish. */
+  /**
+   * 'mul-add' forces the portable flavour (for tests and comparisons). 'relaxed-fma' (the default)
+   * is a wish: where relaxed SIMD does not validate, the kernel falls back to mul-add, and
+   * `flavour` on the result says which one runs.
+   */
   readonly prefer?: WasmSimdFlavour;
   /** @internal Cache blocking override, for the benchmark's tuning runs. */
   readonly blocking?: WasmMatmulBlocking;

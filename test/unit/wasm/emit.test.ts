@@ -1,0 +1,42 @@
+/** The byte emitter's encodings, checked against the spec's examples and by round trip. */
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { Code, encodeModule, get, i32, add, signedLeb, unsignedLeb } from '../../../src/core/backend/wasm/emit.js';
+
+function decodeUnsigned(bytes: readonly number[]): number {
+  return bytes.reduce((value, byte, index) => value + (byte & 0x7f) * 2 ** (7 * index), 0);
+}
+
+function decodeSigned(bytes: readonly number[]): number {
+  const value = decodeUnsigned(bytes);
+  const bits = 7 * bytes.length;
+  return ((bytes[bytes.length - 1] as number) & 0x40) !== 0 ? value - 2 ** bits : value;
+}
+
+describe('wasm emitter', () => {
+  it('encodes LEB128 as the spec examples do', () => {
+    expect(unsignedLeb(0)).toEqual([0x00]);
+    expect(unsignedLeb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(unsignedLeb(0x105)).toEqual([0x85, 0x02]); // f32x4.relaxed_madd's opcode
+    expect(signedLeb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(signedLeb(-1)).toEqual([0x7f]);
+    expect(signedLeb(64)).toEqual([0xc0, 0x00]);
+  });
+
+  it('round-trips every u32 and i32, with continuation bits on all but the last byte', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (value) => {
+      const bytes = unsignedLeb(value);
+      return decodeUnsigned(bytes) === value && bytes.every((byte, i) => (byte >= 0x80) === (i < bytes.length - 1));
+    }));
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (value) => decodeSigned(signedLeb(value)) === value));
+  });
+
+  it('builds a module the engine validates and runs', () => {
+    const code = new Code(['i32', 'i32']);
+    code.emit(add(get(code.param(0)), add(get(code.param(1)), i32(-3))));
+    const bytes = encodeModule([{ name: 'addMinus3', params: code.params, results: ['i32'], code }]);
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
+    expect((instance.exports.addMinus3 as (x: number, y: number) => number)(40, 5)).toBe(42);
+  });
+});
