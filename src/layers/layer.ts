@@ -10,6 +10,7 @@
  * const y = layer.apply(params, x);                // [N, 256]
  */
 import type { Backend } from '../core/backend/backend.js';
+import type { LinearActivation } from '../core/primitives/linear.js';
 import type { Key } from '../core/random.js';
 import type { Tree } from '../core/tree.js';
 
@@ -17,9 +18,17 @@ import type { Tree } from '../core/tree.js';
 export interface ApplyContext {
   readonly train: boolean;
   readonly key?: Key;
+  /**
+   * Dotted name of the layer inside its container (`lin_1`, `encoder.lin_1`), set by containers
+   * such as `sequential` so that a layer's errors say which one refused its input.
+   */
+  readonly path?: string;
 }
 
 export const evalContext: ApplyContext = Object.freeze({ train: false });
+
+/** Training mode with the key that stochastic layers (dropout) draw from. */
+export const trainContext = (key: Key): ApplyContext => ({ train: true, key });
 
 /** Parameters of a layer that has none. */
 export type NoParams = { readonly [key: string]: never };
@@ -31,6 +40,23 @@ export interface Layer<P extends Tree, I, O> {
   readonly apply: (params: P, x: I, context?: ApplyContext) => O;
 }
 
-export type ParamsOf<L> = L extends Layer<infer P, unknown, unknown> ? P : never;
-export type InputOf<L> = L extends Layer<Tree, infer I, unknown> ? I : never;
-export type OutputOf<L> = L extends Layer<Tree, unknown, infer O> ? O : never;
+// Matched on the members rather than on `Layer<infer P, unknown, unknown>`: `apply` takes P and I
+// as parameters, so a layer with a specific input type is not a Layer<_, unknown, _>.
+export type ParamsOf<L> = L extends { readonly init: (...args: never[]) => infer P } ? P : never;
+export type InputOf<L> = L extends { readonly apply: (params: never, x: infer I, ...rest: never[]) => unknown } ? I : never;
+export type OutputOf<L> = L extends { readonly apply: (...args: never[]) => infer O } ? O : never;
+
+/** An activation a layer can apply inside its own kernel (the `linear` primitive's epilogue). */
+export type FusedActivation = Exclude<LinearActivation, 'none'>;
+
+/**
+ * A layer that can fuse a following activation into its kernel. `sequential` calls
+ * `applyWithActivation(params, x, 'relu')` instead of `apply` then `relu` when a fusable layer is
+ * directly followed by the exported `relu`: one kernel instead of two, same values and gradients.
+ */
+export interface FusableLayer<P extends Tree, I, O> extends Layer<P, I, O> {
+  readonly applyWithActivation: (params: P, x: I, activation: FusedActivation, context?: ApplyContext) => O;
+}
+
+export const isFusable = <P extends Tree, I, O>(layer: Layer<P, I, O>): layer is FusableLayer<P, I, O> =>
+  typeof (layer as Partial<FusableLayer<P, I, O>>).applyWithActivation === 'function';
