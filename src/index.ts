@@ -1,0 +1,68 @@
+/**
+ * purenet: a functional, immutable deep-learning library. Layers are pure functions over
+ * immutable parameter trees, gradients come from `vjp` / `valueAndGrad` through a small closed set
+ * of primitives, losses are folds, optimizers are `{ init, update }` pairs, training is a fold.
+ * Explicit named exports only: this list IS the public API.
+ *
+ * @example
+ * import { adam, cpuBackend, crossEntropy, dense, fit, key, relu, sequential } from 'purenet';
+ * const model = sequential({ lin_1: dense(784, 256, { init: 'kaimingNormal' }), act: relu, lin_2: dense(256, 10, { init: 'kaimingNormal' }) });
+ * const params = model.init(key(0), cpuBackend());   // { lin_1: { weight: [256, 784], bias: [256] }, lin_2: ... }
+ */
+
+// core
+export {
+  cpuBackend, referenceBackend, PurenetError, ShapeError, InvalidArgumentError, BackendError, sizeOf,
+  stridesOf, shapesEqual, formatShape, broadcastShapes, normaliseAxes, tensor, scalar, full, zeros, ones,
+  toArray, item, toBackend, isTensor, flattenTree, unflattenTree, treeLeaves, treeMap, treeZip, key,
+  keyFromWords, split, foldIn, uniformValues, normalValues, permutation, normal, uniform, bernoulli, vjp,
+  valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, compare, neg, exp, log, log1p, sqrt, erf,
+  stopGradient, sum, max, reshape, broadcastTo, transpose, matmul, linear, softmaxCrossEntropy, mean, square,
+  logSumExp, type Backend, type BackendName, type DType, type CpuBackendOptions, type Shape, type Tensor, type Tree, type TreeOf, type Key,
+  type Pullback, type CustomVjpRules, type Operand, type Comparison, type ReduceOptions, type MatmulOptions,
+  type LinearActivation
+} from './core/index.js';
+
+// layers
+export {
+  evalContext, trainContext, isFusable, calculateGain, computeFans, kaimingNormal, kaimingUniform,
+  xavierNormal, xavierUniform, torchLinearDefault, zerosInit, constantInit, initializers, relu, leakyRelu,
+  sigmoid, logSigmoid, tanh, gelu, softplus, softmax, logSoftmax, dense, dropout, sequential, summary,
+  formatSummary, type ApplyContext, type Layer, type FusableLayer, type FusedActivation, type NoParams,
+  type ParamsOf, type InputOf, type OutputOf, type Fans, type Initializer, type Nonlinearity,
+  type KaimingOptions, type XavierOptions, type GeluOptions, type DenseOptions, type DenseInit,
+  type DenseParams, type DenseParamsNoBias, type DenseLayer, type DropoutOptions, type SequentialEntry,
+  type SequentialParams, type ModelSummary, type ParameterInfo
+} from './layers/index.js';
+
+// losses
+export {
+  reduceLoss, mse, crossEntropy, nll, binaryCrossEntropyWithLogits, gaussianNll, gaussianNllLogVar,
+  checkVariance, type Reduction, type Labels, type ClassWeights, type MseOptions, type CrossEntropyOptions,
+  type NllOptions, type BinaryCrossEntropyOptions, type ElementWeights, type GaussianNllOptions,
+  type GaussianNllLogVarOptions
+} from './losses/index.js';
+
+// train
+export {
+  identity, chain, applyUpdates, scale, scaleByLearningRate, scaleByAdam, traceMomentum, addDecayedWeights,
+  clipByGlobalNorm, globalNorm, sgd, adam, adamw, constantSchedule, stepSchedule, exponentialDecay,
+  cosineDecay, linearSchedule, joinSchedules, dataset, take, drop, subset, batchCount, shuffledBatches,
+  sequentialBatches, initTrainState, trainStep, fit, NonFiniteLossError, foldMetric, argmaxRows, accuracy,
+  meanLoss, evaluate, type GradientTransformation, type StateOf, type EmptyState, type CountState,
+  type AdamState, type AdamOptions, type TraceState, type MomentumOptions, type DecayMask, type SgdOptions,
+  type SgdState, type AdamOptimizerOptions, type AdamChainState, type AdamWState, type Schedule,
+  type Dataset, type DatasetSpec, type LabelArray, type HostBatch, type Batches, type BatchOptions,
+  type TrainState, type StepResult, type TrainStep, type TrainStepConfig, type TrainStepAuxConfig,
+  type StepInfo, type EpochInfo, type EpochMetrics, type EpochRecord, type FitResult, type FitOptions,
+  type FitAuxOptions, type MetricFold, type AccuracyInput, type AccuracyState, type LossInput,
+  type WeightedSum, type Evaluation, type EvaluateOptions
+} from './train/index.js';
+
+// io
+export {
+  idxError, formatIdxError, parseIdx, encodeIdx, readIdxFile, isGzip, mnistFileNames, defaultMnistDir,
+  locateMnistFiles, loadMnist, mnistFromIdx, type IdxError, type IdxErrorTag, type IdxArray, type IdxArrayOf,
+  type IdxDataOf, type IdxDType, type ParseIdxOptions, type MnistFiles, type MnistPart, type Mnist,
+  type MnistSplit, type MnistOptions, type MnistSizeOptions, type MnistFromIdxOptions, type MnistIdx
+} from './io/index.js';
