@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: the lecture's workload measured the way shared/BENCHMARKS.md asks — warm-up
+ * first, medians, training and evaluation apart, and PyTorch (when python3 can import torch) run
+ * alternately with purenet in the same session so the comparison is a ratio on one machine.
+ * Prints markdown tables; `--json FILE` also writes the raw numbers.
+ *
+ * usage: npm run bench -- [--epochs N] [--rounds N] [--no-torch] [--kernels auto|js] [--json FILE]
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { cpuBackend } from '../src/core/index.js';
+import { defaultMnistDir, formatIdxError, loadMnist } from '../src/io/index.js';
+import { matmulTable } from './matmul-table.js';
+import { median, profileStep, timeEpochs, type EpochTiming } from './lecture.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const epochs = Number(flag('epochs', '3'));
+const rounds = Number(flag('rounds', '2'));
+const kernels = flag('kernels', 'auto') as 'auto' | 'js';
+const withTorch = !args.includes('--no-torch');
+const jsonPath = flag('json', '');
+
+const line = (s = ''): void => void process.stdout.write(`${s}\n`);
+const fmt = (x: number, digits = 2): string => x.toFixed(digits);
+
+interface TorchEpochs {
+  readonly epochSeconds: number[];
+  readonly testAccuracy?: number;
+}
+
+/** Debian's python3-torch with the OpenMP OpenBLAS (its default reference BLAS is ~17x slower). */
+const runTorch = (dataDir: string, threads: number): TorchEpochs | string => {
+  const env = { ...process.env, LD_LIBRARY_PATH: ['/usr/lib/x86_64-linux-gnu/openblas-openmp', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  const script = new URL('../../bench/pytorch/mnist_epoch.py', import.meta.url).pathname;
+  const run = spawnSync('/usr/bin/python3', [script, dataDir, '--threads', String(threads), '--epochs', String(epochs), '--eval'], { encoding: 'utf8', env });
+  if (run.status !== 0) return (run.stderr || run.error?.message || 'python3 failed').trim().split('\n').slice(-1)[0];
+  const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seconds: number; test_accuracy?: number });
+  return { epochSeconds: records.map((r) => r.seconds), testAccuracy: records[records.length - 1].test_accuracy };
+};
+
+const torchAvailable = (): string | undefined => {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : 'python3 cannot import torch (apt install python3-torch libopenblas0-openmp)';
+};
+
+const main = async (): Promise<void> => {
+  const backend = cpuBackend({ kernels });
+  line(`# purenet bench — ${new Date().toISOString().slice(0, 10)}`);
+  line(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, Node ${process.version}`);
+  line(`backend: ${backend.description}`);
+  line();
+
+  line('## Matmul (GFLOP/s, median)');
+  line(matmulTable(backend));
+  line();
+
+  const loaded = await loadMnist();
+  if (E.isLeft(loaded)) throw new Error(formatIdxError(loaded.left));
+  const mnist = loaded.right;
+
+  line('## One training step, per phase (ms, median of 50 after 10 warm-up; batch 256)');
+  const phases = await profileStep(backend, mnist);
+  line('| data (gather+upload) | forward+loss | backward | optimizer (Adam) | step total |');
+  line('|---:|---:|---:|---:|---:|');
+  line(`| ${fmt(phases.dataMs)} | ${fmt(phases.forwardMs)} | ${fmt(phases.backwardMs)} | ${fmt(phases.optimizerMs)} | ${fmt(phases.stepMs)} |`);
+  line();
+
+  const dataDir = E.getOrElse(() => '')(defaultMnistDir());
+  const torchProblem = withTorch ? torchAvailable() : 'disabled by --no-torch';
+  const ours: EpochTiming[] = [];
+  const theirs: TorchEpochs[] = [];
+  line(`## The lecture's run: ${epochs} epoch(s) x ${rounds} round(s), alternating purenet and PyTorch (1 thread)`);
+  if (torchProblem !== undefined) line(`PyTorch: skipped — ${torchProblem}`);
+  for (let r = 0; r < rounds; r++) {
+    ours.push(await timeEpochs(backend, mnist, epochs));
+    if (torchProblem === undefined) {
+      const t = runTorch(dataDir, 1);
+      if (typeof t === 'string') line(`PyTorch run failed: ${t}`);
+      else theirs.push(t);
+    }
+  }
+  const steady = (xs: readonly number[]) => (xs.length > 1 ? xs.slice(1) : xs);
+  const oursEpoch = median(ours.flatMap((o) => steady(o.epochSeconds)));
+  const oursFirst = median(ours.map((o) => o.epochSeconds[0]));
+  line('| system | first epoch (s) | later epochs (s, median) | samples/s | test forward 10k (s) | test acc | peak RSS (MB) |');
+  line('|---|---:|---:|---:|---:|---:|---:|');
+  const last = ours[ours.length - 1];
+  line(`| purenet ${backend.description} | ${fmt(oursFirst)} | ${fmt(oursEpoch)} | ${Math.round(60000 / oursEpoch)} | ${fmt(median(ours.map((o) => o.forwardTestSeconds)), 3)} | ${fmt(last.testAccuracy, 4)} after ${epochs} | ${fmt(Math.max(...ours.map((o) => o.peakRssMb)), 0)} |`);
+  if (theirs.length > 0) {
+    const torchEpoch = median(theirs.flatMap((t) => steady(t.epochSeconds)));
+    line(`| PyTorch ${(spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout || '').trim()} + OpenBLAS, 1 thread | ${fmt(median(theirs.map((t) => t.epochSeconds[0])))} | ${fmt(torchEpoch)} | ${Math.round(60000 / torchEpoch)} | | ${fmt(theirs[theirs.length - 1].testAccuracy ?? NaN, 4)} after ${epochs} | |`);
+    line();
+    line(`ratio purenet / PyTorch (later epochs): ${fmt(oursEpoch / torchEpoch)}x`);
+  }
+  line(`RSS per epoch (MB, last round): ${last.rssMbPerEpoch.map((m) => fmt(m, 0)).join(', ')}`);
+  if (jsonPath !== '') writeFileSync(jsonPath, JSON.stringify({ backend: backend.description, phases, ours, theirs }, null, 2));
+};
+
+void dirname;
+await main();

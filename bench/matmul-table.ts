@@ -1,0 +1,49 @@
+/**
+ * GFLOP/s of one backend's matmul on the lecture's shapes, through the Backend interface (so the
+ * copy in and out of the kernel is included, as in training).
+ */
+import { median } from './lecture.js';
+import type { Backend, MatmulSpec } from '../src/core/index.js';
+
+interface Case {
+  readonly label: string;
+  readonly aShape: readonly [number, number];
+  readonly bShape: readonly [number, number];
+  readonly spec: MatmulSpec;
+}
+
+export const lectureShapes: readonly Case[] = [
+  { label: 'forward X·W1ᵀ 256×784·(256×784)ᵀ', aShape: [256, 784], bShape: [256, 784], spec: { m: 256, k: 784, n: 256, transA: false, transB: true } },
+  { label: 'dW1 = dZᵀ·X (256×256)ᵀ·256×784', aShape: [256, 256], bShape: [256, 784], spec: { m: 256, k: 256, n: 784, transA: true, transB: false } },
+  { label: 'dH = dY·W2 256×10·10×256', aShape: [256, 10], bShape: [10, 256], spec: { m: 256, k: 10, n: 256, transA: false, transB: false } },
+  { label: 'forward H·W2ᵀ 256×256·(10×256)ᵀ', aShape: [256, 256], bShape: [10, 256], spec: { m: 256, k: 256, n: 10, transA: false, transB: true } },
+  { label: '1024³', aShape: [1024, 1024], bShape: [1024, 1024], spec: { m: 1024, k: 1024, n: 1024, transA: false, transB: false } },
+];
+
+const fill = (n: number, seed: number): Float32Array => {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+};
+
+export const matmulTable = (backend: Backend, budgetMs = 400): string => {
+  const rows = ['| shape | GFLOP/s |', '|---|---:|'];
+  for (const c of lectureShapes) {
+    const a = backend.upload(fill(c.aShape[0] * c.aShape[1], 1), c.aShape);
+    const b = backend.upload(fill(c.bShape[0] * c.bShape[1], 2), c.bShape);
+    const flop = 2 * c.spec.m * c.spec.n * c.spec.k;
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < 5 || (performance.now() - start < budgetMs && times.length < 200)) {
+      const t0 = performance.now();
+      backend.matmul(a, b, c.spec);
+      times.push(performance.now() - t0);
+    }
+    rows.push(`| ${c.label} | ${(flop / (median(times.slice(2)) * 1e6)).toFixed(1)} |`);
+  }
+  return rows.join('\n');
+};
