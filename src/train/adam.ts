@@ -4,7 +4,7 @@
  * and ε added AFTER the square root (not Keras' "epsilon hat"). The bias corrections are computed
  * in float64 with Math.pow from the step count kept in the state.
  */
-import { add, div, mul, sqrt, treeMap, zeros, type Tree } from '../core/index.js';
+import { add, div, fromBuffer, mul, sqrt, treeMap, zeros, type Tree } from '../core/index.js';
 import { checkNonNegative, checkUnitInterval } from './hyper.js';
 import { mapLeaves } from './leaves.js';
 import type { GradientTransformation } from './transform.js';
@@ -39,7 +39,14 @@ export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<A
       // m̂/(√v̂ + ε) = (√c2 / c1) · m / (√v + ε·√c2): one pass fewer than correcting m and v apart.
       const stepScale = sqrtCorrection2 / correction1;
       const epsScaled = eps * sqrtCorrection2;
+      const hyper = { b1, b2, stepScale, epsScaled };
       const [updates, mu, nu] = mapLeaves('scaleByAdam', 'the Adam moments', [grads, state.mu, state.nu], 3, ([g, m, v]) => {
+        const traced = g.node !== undefined || m.node !== undefined || v.node !== undefined;
+        if (g.backend.adamStep !== undefined && !traced && g.backend === m.backend && g.backend === v.backend) {
+          // One fused sweep instead of eleven elementwise passes (and eleven allocations).
+          const out = g.backend.adamStep(g.buffer, m.buffer, v.buffer, g.shape, hyper);
+          return [fromBuffer(g.backend, out.direction, g.shape), fromBuffer(g.backend, out.mu, g.shape), fromBuffer(g.backend, out.nu, g.shape)];
+        }
         const m1 = add(mul(m, b1), mul(g, 1 - b1));
         const v1 = add(mul(v, b2), mul(mul(g, g), 1 - b2));
         return [mul(div(m1, add(sqrt(v1), epsScaled)), stepScale), m1, v1];

@@ -47,6 +47,15 @@ export interface CrossEntropyTargets {
   readonly ignoreIndex: number;
 }
 
+/** Scalars of one fused Adam step (train/adam.ts derives them from the step count, in float64). */
+export interface AdamHyper {
+  readonly b1: number;
+  readonly b2: number;
+  /** direction = stepScale · mu' / (sqrt(nu') + epsScaled). */
+  readonly stepScale: number;
+  readonly epsScaled: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   readonly dtype: DType;
@@ -71,4 +80,11 @@ export interface Backend {
   crossEntropy(logits: DeviceBuffer, n: number, c: number, targets: CrossEntropyTargets): { readonly loss: DeviceBuffer; readonly softmax: DeviceBuffer };
   /** d logits[n,c] = ct[n] * (softmax[n,c] * sum_c' a[n,c'] - a[n,c]). */
   crossEntropyBackward(softmax: DeviceBuffer, ct: DeviceBuffer, n: number, c: number, targets: CrossEntropyTargets): DeviceBuffer;
+
+  /**
+   * Optional fused optimizer pass: Adam's two moment updates and its direction in one sweep,
+   * `mu' = b1 mu + (1 - b1) g`, `nu' = b2 nu + (1 - b2) g^2`, `direction = stepScale mu' / (sqrt(nu') + epsScaled)`.
+   * Optimizers compose the same formula from ops when a backend lacks it; results agree to rounding.
+   */
+  adamStep?(g: DeviceBuffer, mu: DeviceBuffer, nu: DeviceBuffer, shape: Shape, hyper: AdamHyper): { readonly direction: DeviceBuffer; readonly mu: DeviceBuffer; readonly nu: DeviceBuffer };
 }

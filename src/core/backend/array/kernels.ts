@@ -5,7 +5,7 @@
  * Fast paths cover the layouts a training step produces (same shape, scalar, bias row, column);
  * the general path walks the output with broadcast strides.
  */
-import type { BinaryOp, CrossEntropyTargets, ReduceOp, UnaryOp } from '../backend.js';
+import type { AdamHyper, BinaryOp, CrossEntropyTargets, ReduceOp, UnaryOp } from '../backend.js';
 import { sizeOf, stridesOf, type Shape } from '../../shape.js';
 import { BINARY, UNARY } from './math.js';
 
@@ -45,6 +45,7 @@ export const unary = (Out: FloatArrayConstructor, op: UnaryOp, x: FloatArray): F
   const out = new Out(x.length);
   if (op === 'neg') for (let i = 0; i < x.length; i++) out[i] = -x[i];
   else if (op === 'exp') for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+  else if (op === 'sqrt') for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
   else for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
   return out;
 };
@@ -62,11 +63,14 @@ export const binary = (Out: FloatArrayConstructor, op: BinaryOp, a: FloatArray, 
     if (op === 'add') for (let i = 0; i < size; i++) out[i] = a[i] + b[i];
     else if (op === 'mul') for (let i = 0; i < size; i++) out[i] = a[i] * b[i];
     else if (op === 'sub') for (let i = 0; i < size; i++) out[i] = a[i] - b[i];
+    else if (op === 'div') for (let i = 0; i < size; i++) out[i] = a[i] / b[i];
     else for (let i = 0; i < size; i++) out[i] = f(a[i], b[i]);
   } else if (b.length === 1 && a.length === size) {
     const s = b[0];
     if (op === 'mul') for (let i = 0; i < size; i++) out[i] = a[i] * s;
     else if (op === 'add') for (let i = 0; i < size; i++) out[i] = a[i] + s;
+    else if (op === 'div') for (let i = 0; i < size; i++) out[i] = a[i] / s;
+    else if (op === 'greater') for (let i = 0; i < size; i++) out[i] = a[i] > s ? 1 : 0;
     else for (let i = 0; i < size; i++) out[i] = f(a[i], s);
   } else if (a.length === 1 && b.length === size) {
     const s = a[0];
@@ -195,4 +199,25 @@ export const crossEntropyBackward = (Out: FloatArrayConstructor, softmax: FloatA
     for (let c = 0; c < classes; c++) out[base + c] = g * (softmax[base + c] * total - a[c]);
   }
   return out;
+};
+
+/** One sweep of Adam over a parameter tensor (the formula of Backend.adamStep), float64 arithmetic. */
+export const adamStep = (Out: FloatArrayConstructor, g: FloatArray, mu: FloatArray, nu: FloatArray, h: AdamHyper): { direction: FloatArray; mu: FloatArray; nu: FloatArray } => {
+  const size = g.length;
+  const direction = new Out(size);
+  const mu1 = new Out(size);
+  const nu1 = new Out(size);
+  const { b1, b2, stepScale, epsScaled } = h;
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  for (let i = 0; i < size; i++) {
+    const gi = g[i];
+    // Same association as the composed ops (train/adam.ts), so float64 results match bitwise.
+    const m = mu[i] * b1 + gi * c1;
+    const v = nu[i] * b2 + gi * gi * c2;
+    mu1[i] = m;
+    nu1[i] = v;
+    direction[i] = (m / (Math.sqrt(v) + epsScaled)) * stepScale;
+  }
+  return { direction, mu: mu1, nu: nu1 };
 };

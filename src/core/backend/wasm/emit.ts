@@ -1,8 +1,8 @@
 /**
  * A tiny WebAssembly binary emitter: enough of the module format (types, one imported memory,
- * functions, exports) and of the instruction set (i32, f32, v128 incl. the 0xFD SIMD prefix) to
- * write the matmul kernels in TypeScript without a WAT file, an assembler dependency or a build
- * step. Code is written as expression trees (`Expr` emits its operands, then its opcode), so a
+ * plain or shared, functions, exports) and of the instruction set (i32, f32, v128 incl. the 0xFD
+ * SIMD prefix, and the 0xFE atomics the thread pool synchronises with) to write the matmul
+ * kernels in TypeScript without a WAT file, an assembler dependency or a build step. Code is written as expression trees (`Expr` emits its operands, then its opcode), so a
  * kernel reads like `c.set(acc, madd(a, b, get(acc)))` instead of a stack listing.
  *
  * @internal Only the wasm backend uses this; it checks nothing the engine's validator would not.
@@ -95,6 +95,11 @@ export class Code {
     return this.emit(addr, value).op(0x38, 2, ...unsignedLeb(offset));
   }
 
+  /** `memory[addr + offset] = value` as i32. */
+  storeI32(addr: Expr, value: Expr, offset = 0): this {
+    return this.emit(addr, value).op(0x36, 2, ...unsignedLeb(offset));
+  }
+
   /** `memory[addr + offset .. +16] = value` as v128 (alignment hint 16; unaligned is legal). */
   storeV128(addr: Expr, value: Expr, offset = 0): this {
     return this.emit(addr, value).op(0xfd, ...unsignedLeb(0x0b), 4, ...unsignedLeb(offset));
@@ -128,6 +133,29 @@ export class Code {
     return this.emit(cond).op(0x0d, 0, 0x0b);
   }
 
+  /** `while (cond) body`, test at the top; `body` must not branch out of the loop itself. */
+  whileLoop(cond: Expr, body: (c: Code) => void): this {
+    this.op(0x02, 0x40, 0x03, 0x40); // block, loop
+    this.emit(cond).op(0x45, 0x0d, 1); // i32.eqz; br_if to the block's end
+    body(this);
+    return this.op(0x0c, 0, 0x0b, 0x0b);
+  }
+
+  /** Evaluates an expression and discards its value (a call's or an atomic's result). */
+  drop(value: Expr): this {
+    return this.emit(value).op(0x1a);
+  }
+
+  /** Returns from the function (which must have no results). */
+  ret(): this {
+    return this.op(0x0f);
+  }
+
+  /** `memory[addr + offset] = value` as i32, sequentially consistent (`i32.atomic.store`). */
+  atomicStore(addr: Expr, value: Expr, offset = 0): this {
+    return this.emit(addr, value).op(...atomic(0x17, offset));
+  }
+
   /** The code-section entry: size, local declarations (one group per local), body, end. */
   encode(): number[] {
     const locals = vector(this.declared.map((type) => [1, valTypeByte[type]]));
@@ -150,10 +178,15 @@ export const f32 = (value: number): Expr => (c) => {
   c.op(0x43, ...bytes);
 };
 
+/** An i64 constant; only the atomics' timeout operand needs one. */
+export const i64 = (value: number): Expr => (c) => c.op(0x42, ...signedLeb(value));
+
 export const add = binary([0x6a]);
 export const sub = binary([0x6b]);
 export const mul = binary([0x6c]);
+export const divU = binary([0x6e]);
 export const and = binary([0x71]);
+export const or = binary([0x72]);
 export const shl = binary([0x74]);
 export const eq = binary([0x46]);
 export const ne = binary([0x47]);
@@ -163,6 +196,25 @@ export const geS = binary([0x4e]);
 export const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (c) => c.emit(whenTrue, whenFalse, cond).op(0x1b);
 /** Signed minimum; emits each operand twice, so pass only cheap, side-effect-free expressions. */
 export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(left, right));
+
+export const eqz = (value: Expr): Expr => (c) => c.emit(value).op(0x45);
+export const loadI32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x28, 2, ...unsignedLeb(offset));
+/** Calls function `index` of this module (its position in the list given to encodeModule). */
+export const call = (index: number, ...args: readonly Expr[]): Expr => (c) => c.emit(...args).op(0x10, ...unsignedLeb(index));
+
+// Atomics take exactly the natural alignment (2 for i32) and are sequentially consistent.
+const atomic = (opcode: number, offset: number): readonly number[] => [0xfe, ...unsignedLeb(opcode), 2, ...unsignedLeb(offset)];
+export const atomicLoad = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...atomic(0x10, offset));
+/** Adds `value` to the i32 at `addr + offset` and yields the value it held before. */
+export const atomicAdd = (addr: Expr, value: Expr, offset = 0): Expr => (c) => c.emit(addr, value).op(...atomic(0x1e, offset));
+/** Wakes up to `count` (-1: all) agents waiting on the address; yields how many woke. */
+export const atomicNotify = (addr: Expr, count: Expr, offset = 0): Expr => (c) => c.emit(addr, count).op(...atomic(0x00, offset));
+/**
+ * Sleeps while the i32 at the address equals `expected` (timeout in ns, -1 = none); yields 0 woken,
+ * 1 not-equal, 2 timed out. Traps on unshared memory and where the agent may not block.
+ */
+export const atomicWait32 = (addr: Expr, expected: Expr, timeoutNs: Expr, offset = 0): Expr => (c) =>
+  c.emit(addr, expected, timeoutNs).op(...atomic(0x01, offset));
 
 export const loadF32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2a, 2, ...unsignedLeb(offset));
 export const addF32 = binary([0x92]);
@@ -191,17 +243,26 @@ export interface FunctionDef {
   readonly code: Code;
 }
 
+/** The imported memory's limits; a shared memory (threads) must declare its maximum. */
+export interface MemoryImport {
+  readonly initialPages?: number;
+  readonly shared?: { readonly maximumPages: number };
+}
+
 /**
  * A module importing one memory as `env.memory` (so the owner can grow it and re-view it from
- * JavaScript) and exporting every function under its name. One type per function keeps the
- * encoder trivial; duplicate signatures are legal.
+ * JavaScript, and share it with workers) and exporting every function under its name. One type
+ * per function keeps the encoder trivial; duplicate signatures are legal.
  */
-export function encodeModule(functions: readonly FunctionDef[], memoryPages = 1): Uint8Array<ArrayBuffer> {
+export function encodeModule(functions: readonly FunctionDef[], memory: MemoryImport = {}): Uint8Array<ArrayBuffer> {
   const section = (id: number, payload: readonly number[]): number[] => [id, ...unsignedLeb(payload.length), ...payload];
   const types = vector(
     functions.map((f) => [0x60, ...vector(f.params.map((t) => [valTypeByte[t]])), ...vector(f.results.map((t) => [valTypeByte[t]]))]),
   );
-  const imports = vector([[...utf8Name('env'), ...utf8Name('memory'), 0x02, 0x00, ...unsignedLeb(memoryPages)]]);
+  const initial = unsignedLeb(memory.initialPages ?? 1);
+  // Limits flags: 0x00 = min only, 0x03 = shared with min and max.
+  const limits = memory.shared === undefined ? [0x00, ...initial] : [0x03, ...initial, ...unsignedLeb(memory.shared.maximumPages)];
+  const imports = vector([[...utf8Name('env'), ...utf8Name('memory'), 0x02, ...limits]]);
   const declarations = vector(functions.map((_, index) => unsignedLeb(index)));
   const exports = vector(functions.map((f, index) => [...utf8Name(f.name), 0x00, ...unsignedLeb(index)]));
   const bodies = vector(functions.map((f) => f.code.encode()));

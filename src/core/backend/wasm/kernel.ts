@@ -21,18 +21,23 @@ export const ACCUMULATE = 1;
 export const ADD_BIAS = 2;
 export const APPLY_RELU = 4;
 
-/** 32 floats of scratch at this byte address hold a ragged edge tile before its scalar store. */
+/**
+ * 32 floats of scratch hold a ragged edge tile before its scalar store; each thread passes its
+ * own (the single-thread kernel uses this address).
+ */
 export const SCRATCH_TILE = 0;
+export const SCRATCH_BYTES = 128;
 export const TILE_ROWS = 4;
 export const TILE_COLUMNS = 8;
 
 /**
- * Builds `gemmBlock(aPack, bPack, mc, nc, kc, c, ldc, bias, flags)`; pointers and `ldc` in
- * bytes, `c` and `bias` already offset to the block's first row and column.
+ * Builds `gemmBlock(aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch)`; pointers and `ldc`
+ * in bytes, `c` and `bias` already offset to the block's first row and column, `scratch` the
+ * caller's SCRATCH_BYTES for edge tiles.
  */
 export function gemmBlockFunction(flavour: WasmSimdFlavour): FunctionDef {
-  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [aPack, bPack, mc, nc, kc, c, ldc, bias, flags] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => code.param(i));
+  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => code.param(i));
   const jr = code.local('i32');
   const ir = code.local('i32');
   const bPanel = code.local('i32');
@@ -78,7 +83,7 @@ export function gemmBlockFunction(flavour: WasmSimdFlavour): FunctionDef {
       const whole = and(eq(get(rows), i32(TILE_ROWS)), eq(get(columns), i32(TILE_COLUMNS)));
       t.ifThen(whole,
         (store) => emitWholeTileStore(store, { acc, tile, ldc, bias, jr, flags, b0, b1 }),
-        (store) => emitEdgeTileStore(store, { acc, tile, ldc, bias, jr, flags, rows, columns, r: ap, col: bp, value: edgeValue }));
+        (store) => emitEdgeTileStore(store, { acc, tile, ldc, bias, jr, flags, rows, columns, scratch, r: ap, col: bp, value: edgeValue }));
     });
   });
   return { name: 'gemmBlock', params: code.params, results: [], code };
@@ -111,6 +116,7 @@ function emitWholeTileStore(c: Code, l: WholeStore): void {
 interface EdgeStore {
   readonly acc: readonly Local[]; readonly tile: Local; readonly ldc: Local; readonly bias: Local;
   readonly jr: Local; readonly flags: Local; readonly rows: Local; readonly columns: Local;
+  readonly scratch: Local;
   /** Loop counters; the caller lends locals that are dead by now. */
   readonly r: Local; readonly col: Local; readonly value: Local;
 }
@@ -120,12 +126,12 @@ interface EdgeStore {
  * inside C, one float at a time. The padded lanes were computed from zero padding and are dropped.
  */
 function emitEdgeTileStore(c: Code, l: EdgeStore): void {
-  const { acc, tile, ldc, bias, jr, flags, rows, columns, r, col, value } = l;
-  acc.forEach((x, i) => c.storeV128(i32(SCRATCH_TILE), get(x), i * 16));
+  const { acc, tile, ldc, bias, jr, flags, rows, columns, scratch, r, col, value } = l;
+  acc.forEach((x, i) => c.storeV128(get(scratch), get(x), i * 16));
   c.forRange(r, i32(0), get(rows), 1, (row) => {
     row.forRange(col, i32(0), get(columns), 1, (element) => {
       const target = add(add(get(tile), mul(get(r), get(ldc))), mul(get(col), i32(4)));
-      element.set(value, loadF32(add(mul(get(r), i32(TILE_COLUMNS * 4)), mul(get(col), i32(4))), SCRATCH_TILE));
+      element.set(value, loadF32(add(get(scratch), add(mul(get(r), i32(TILE_COLUMNS * 4)), mul(get(col), i32(4))))));
       element.ifThen(flag(flags, ACCUMULATE), (x) => x.set(value, addF32(get(value), loadF32(target))));
       element.ifThen(flag(flags, ADD_BIAS), (x) => x.set(value, addF32(get(value), loadF32(add(get(bias), mul(add(get(jr), get(col)), i32(4)))))));
       element.ifThen(flag(flags, APPLY_RELU), (x) => x.set(value, maxF32(get(value), f32(0))));

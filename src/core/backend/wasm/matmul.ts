@@ -16,7 +16,7 @@
  */
 import { BackendError, ShapeError } from '../../errors.js';
 import { encodeModule } from './emit.js';
-import { ACCUMULATE, ADD_BIAS, APPLY_RELU, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
 
 export type { WasmSimdFlavour } from './kernel.js';
@@ -78,13 +78,24 @@ export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | unde
 
 interface Exports {
   readonly gemmBlock: (aPack: number, bPack: number, mc: number, nc: number, kc: number,
-                       c: number, ldc: number, bias: number, flags: number) => void;
+                       c: number, ldc: number, bias: number, flags: number, scratch: number) => void;
   readonly pack4: Packer;
   readonly pack8: Packer;
 }
 type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number) => void;
 
 const pageBytes = 65536;
+
+/** Grows `memory` to at least `bytes`; never shrinks (the kernels reuse it across calls). @internal */
+export function growMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing <= 0) return;
+  try {
+    memory.grow(Math.ceil(missing / pageBytes));
+  } catch (cause) {
+    throw new BackendError('wasm matmul', `cannot grow WebAssembly memory to ${bytes} bytes (${String(cause)}); split the matmul into smaller ones`);
+  }
+}
 
 function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking): WasmMatmul {
   checkBlocking(blocking);
@@ -93,15 +104,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Exports;
 
-  const ensureBytes = (bytes: number): void => {
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing <= 0) return;
-    try {
-      memory.grow(Math.ceil(missing / pageBytes));
-    } catch (cause) {
-      throw new BackendError('wasm matmul', `cannot grow WebAssembly memory to ${bytes} bytes (${String(cause)}); split the matmul into smaller ones`);
-    }
-  };
+  const ensureBytes = (bytes: number): void => growMemory(memory, bytes);
 
   return {
     flavour,
@@ -130,7 +133,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
           for (let ic = 0; ic < m; ic += blocking.mc) {
             const mc = Math.min(blocking.mc, m - ic);
             kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack);
-            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc, flags);
+            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc, flags, SCRATCH_TILE);
           }
         }
       }
@@ -163,9 +166,11 @@ function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlockin
   return { a, b, bias, c, aPack, bPack, end: cursor };
 }
 
-const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
+/** @internal */
+export const roundUp = (value: number, multiple: number): number => Math.ceil(value / multiple) * multiple;
 
-function checkShapes(a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias: Float32Array | undefined): void {
+/** Validates a matmul call's sizes against its arrays. @internal (shared with the threaded kernel) */
+export function checkShapes(a: Float32Array, b: Float32Array, m: number, k: number, n: number, bias: Float32Array | undefined): void {
   for (const [name, size] of [['m', m], ['k', k], ['n', n]] as const) {
     if (!Number.isInteger(size) || size < 1) throw new ShapeError('wasm matmul', `expected ${name} to be a positive integer, got ${size}`);
   }
@@ -174,7 +179,8 @@ function checkShapes(a: Float32Array, b: Float32Array, m: number, k: number, n: 
   if (bias !== undefined && bias.length !== n) throw new ShapeError('wasm matmul', `expected bias to hold n = ${n} floats, got ${bias.length}`);
 }
 
-function checkBlocking({ mc, kc, nc }: WasmMatmulBlocking): void {
+/** @internal */
+export function checkBlocking({ mc, kc, nc }: WasmMatmulBlocking): void {
   if (!(mc > 0 && mc % 4 === 0 && kc > 0 && Number.isInteger(kc) && nc > 0 && nc % 8 === 0)) {
     throw new BackendError('wasm matmul', `blocking must have mc a positive multiple of 4, nc of 8 and kc > 0, got ${JSON.stringify({ mc, kc, nc })}`);
   }

@@ -1,0 +1,160 @@
+/**
+ * The thread pool's driver, emitted as wasm so the calling thread and every worker run the very
+ * same code over one shared memory. A job is a list of tasks claimed with one atomic counter:
+ * first the pack tasks (a kc block × 64 columns of op(B) into the shared packed B), then the row
+ * tasks (mc rows of C: for each kc block in order, pack A into the thread's own buffer and sweep
+ * the tiles). Each row task's k blocks run in the same order as in the single-thread kernel, so
+ * every element of C sees the same operations whoever computes it: results do not depend on the
+ * thread count.
+ *
+ * Protocol (all on i32 words of the control block, sequentially consistent):
+ * - `job` is odd while a job is open, even when closed. A worker waits for an odd value it has not
+ *   served, joins by incrementing `active`, re-checks `job` (the caller may have closed it in the
+ *   meantime) and then claims tasks until none are left.
+ * - The caller opens the job, claims tasks itself, closes the job and waits for `active` = 0. It
+ *   never waits for a worker that has not joined, so a slow or busy worker costs nothing.
+ * - A row task needs the packed B block it reads: `ready[p]` counts the finished pack tasks of k
+ *   block p; the last one wakes anyone asleep on it. Pack tasks are claimed before any row task,
+ *   so a waiting row task always waits on a task a running thread holds (no deadlock).
+ *
+ * @internal
+ */
+import {
+  Code, type Expr, type FunctionDef, type Local,
+  add, and, atomicAdd, atomicLoad, atomicNotify, atomicWait32, call, divU, eq, eqz, get, i32, i64,
+  loadI32, ltS, minS, mul, ne, or, select, sub, tee,
+} from './emit.js';
+import { ACCUMULATE, SCRATCH_BYTES } from './kernel.js';
+
+/** Byte offsets in the control block. Counters every thread writes sit on their own cache line. */
+export const Control = {
+  job: 0,
+  stop: 4,
+  /** Set (with a wake-up of `active`) by a worker whose bootstrap failed or trapped. */
+  failed: 8,
+  /** Iterations a worker polls for the next job before it sleeps in `memory.atomic.wait32`. */
+  workerSpins: 12,
+  /** Iterations a row task polls for its packed B block before sleeping. */
+  readySpins: 16,
+  /** Workers that have instantiated the module and are about to serve (bumped by the bootstrap). */
+  online: 20,
+  next: 64,
+  active: 128,
+  /** Job parameters, written by the caller before it opens the job (all byte addresses/strides). */
+  tasks: 192, packTasks: 196, chunks: 200, chunkColumns: 204, k: 208, kcBlock: 212, m: 216,
+  mcBlock: 220, nc: 224, ncRounded: 228, a: 232, b: 236, bias: 240, c: 244, bPack: 248, ready: 252,
+  aPackBase: 256, aPackStride: 260, scratchBase: 264, aStrideK: 268, aStrideW: 272, bStrideK: 276,
+  bStrideW: 280, ldc: 284, finalFlags: 288,
+  /** Row tasks run, one word per slot (statistics for tests and benchmarks); the block's last field. */
+  rowTasks: 320,
+} as const;
+
+export type ControlField = keyof typeof Control;
+
+/** Size of the control block for a pool of `threads` (slot counters included). */
+export const controlBytes = (threads: number): number => Control.rowTasks + 4 * threads;
+
+/** Positions of the kernels in the module, for `call`. */
+export interface KernelIndices {
+  readonly gemmBlock: number;
+  readonly pack4: number;
+  readonly pack8: number;
+}
+
+/** Builds `work(control, slot)`: claims and runs tasks of the open job until none are left. */
+export function workFunction(kernels: KernelIndices): FunctionDef {
+  const code = new Code(['i32', 'i32']);
+  const control = code.param(0);
+  const slot = code.param(1);
+  const param = (field: ControlField): Expr => loadI32(get(control), Control[field]);
+  const local = (): Local => code.local('i32');
+  const [task, tasks, packTasks, aPack, scratch] = [local(), local(), local(), local(), local()];
+  const [block, pc, kc, first, width, rows, aRow, cRow, seen, spins] =
+    [local(), local(), local(), local(), local(), local(), local(), local(), local(), local()];
+
+  code.set(tasks, param('tasks'));
+  code.set(packTasks, param('packTasks'));
+  code.set(aPack, add(param('aPackBase'), mul(get(slot), param('aPackStride'))));
+  code.set(scratch, add(param('scratchBase'), mul(get(slot), i32(SCRATCH_BYTES))));
+  const readyWord = (): Expr => add(param('ready'), mul(get(block), i32(4)));
+  const packedBlock = (): Expr => add(param('bPack'), mul(mul(get(pc), param('ncRounded')), i32(4)));
+  const blockDepth = (): Expr => minS(param('kcBlock'), sub(param('k'), get(pc)));
+
+  code.whileLoop(ltS(tee(task, atomicAdd(get(control), i32(1), Control.next)), get(tasks)), (body) => {
+    body.ifThen(ltS(get(task), get(packTasks)), (pack) => {
+      // Pack task: columns [first, first + width) of k block `block`, into that block's panels.
+      pack.set(block, divU(get(task), param('chunks')));
+      pack.set(first, mul(sub(get(task), mul(get(block), param('chunks'))), param('chunkColumns')));
+      pack.set(pc, mul(get(block), param('kcBlock')));
+      pack.set(kc, blockDepth());
+      pack.set(width, minS(param('chunkColumns'), sub(param('nc'), get(first))));
+      pack.emit(call(kernels.pack8,
+        add(param('b'), add(mul(get(pc), param('bStrideK')), mul(get(first), param('bStrideW')))),
+        param('bStrideK'), param('bStrideW'), get(kc), get(width),
+        add(packedBlock(), mul(mul(get(first), get(kc)), i32(4)))));
+      pack.ifThen(eq(add(atomicAdd(readyWord(), i32(1)), i32(1)), param('chunks')),
+        (last) => last.drop(atomicNotify(readyWord(), i32(-1))));
+    }, (row) => {
+      // Row task: mc rows of C, k blocks in order, each waiting for its packed B block.
+      const counter = add(get(control), mul(get(slot), i32(4)));
+      row.storeI32(counter, add(loadI32(counter, Control.rowTasks), i32(1)), Control.rowTasks);
+      row.set(first, mul(sub(get(task), get(packTasks)), param('mcBlock')));
+      row.set(rows, minS(param('mcBlock'), sub(param('m'), get(first))));
+      row.set(aRow, add(param('a'), mul(get(first), param('aStrideW'))));
+      row.set(cRow, add(param('c'), mul(get(first), param('ldc'))));
+      row.set(pc, i32(0));
+      row.set(block, i32(0));
+      row.whileLoop(ltS(get(pc), param('k')), (step) => {
+        step.set(kc, blockDepth());
+        step.set(spins, param('readySpins'));
+        step.whileLoop(ltS(tee(seen, atomicLoad(readyWord())), param('chunks')), (wait) => {
+          wait.ifThen(ltS(i32(0), get(spins)),
+            (spin) => spin.set(spins, sub(get(spins), i32(1))),
+            (sleep) => sleep.drop(atomicWait32(readyWord(), get(seen), i64(-1))));
+        });
+        step.emit(call(kernels.pack4, add(get(aRow), mul(get(pc), param('aStrideK'))), param('aStrideK'), param('aStrideW'),
+          get(kc), get(rows), get(aPack)));
+        const flags = or(select(i32(ACCUMULATE), i32(0), ltS(i32(0), get(pc))),
+          select(param('finalFlags'), i32(0), eq(add(get(pc), get(kc)), param('k'))));
+        step.emit(call(kernels.gemmBlock, get(aPack), packedBlock(), get(rows), param('nc'), get(kc), get(cRow),
+          param('ldc'), param('bias'), flags, get(scratch)));
+        step.set(pc, add(get(pc), param('kcBlock')));
+        step.set(block, add(get(block), i32(1)));
+      });
+    });
+  });
+  return { name: 'work', params: code.params, results: [], code };
+}
+
+/**
+ * Builds `serve(control, slot)`, a worker's whole life: wait for a job (spinning `workerSpins`
+ * polls first, then asleep), join it, work, leave; return once `stop` is set.
+ */
+export function serveFunction(workIndex: number): FunctionDef {
+  const code = new Code(['i32', 'i32']);
+  const control = code.param(0);
+  const slot = code.param(1);
+  const job = code.local('i32');
+  const served = code.local('i32');
+  const spins = code.local('i32');
+  const word = (offset: number): Expr => atomicLoad(get(control), offset);
+
+  code.whileLoop(i32(1), (life) => {
+    life.set(spins, loadI32(get(control), Control.workerSpins));
+    const openAndNew = and(and(tee(job, word(Control.job)), i32(1)), ne(get(job), get(served)));
+    life.whileLoop(eqz(openAndNew), (wait) => {
+      wait.ifThen(word(Control.stop), (stop) => stop.ret());
+      wait.ifThen(ltS(i32(0), get(spins)),
+        (spin) => spin.set(spins, sub(get(spins), i32(1))),
+        (sleep) => sleep.drop(atomicWait32(get(control), get(job), i64(-1), Control.job)));
+    });
+    life.ifThen(word(Control.stop), (stop) => stop.ret());
+    life.set(served, get(job));
+    life.drop(atomicAdd(get(control), i32(1), Control.active));
+    life.ifThen(eq(word(Control.job), get(job)), (join) => join.emit(call(workIndex, get(control), get(slot))));
+    // The last one out wakes the caller, who may be asleep on `active`.
+    life.ifThen(eq(atomicAdd(get(control), i32(-1), Control.active), i32(1)),
+      (last) => last.drop(atomicNotify(get(control), i32(1), Control.active)));
+  });
+  return { name: 'serve', params: code.params, results: [], code };
+}

@@ -1,0 +1,209 @@
+/**
+ * The threaded WebAssembly SIMD matmul: the calling thread and `threads − 1` workers share ONE
+ * WebAssembly.Memory and split C by blocks of rows (parallel.ts: the task protocol, in wasm;
+ * pool.ts: the workers). The call stays synchronous. Every element of C gets the same operations
+ * in the same order as in the single-thread kernel (matmul.ts), so results are bitwise identical
+ * whatever the thread count; products too small to pay for the hand-off run on the caller alone.
+ *
+ * @example
+ * const spawner = nodeThreadSpawner();
+ * const kernel = spawner && createThreadedWasmMatmul({ threads: 2, spawner });
+ * const y = kernel?.matmul(x, w, 256, 784, 256, false, true, { bias: b, relu: true }); // 256×256
+ * await kernel?.close();
+ */
+import { InvalidArgumentError } from '../../errors.js';
+import { encodeModule } from './emit.js';
+import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import {
+  checkBlocking, checkShapes, defaultBlocking, growMemory, roundUp,
+  type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions,
+} from './matmul.js';
+import { packFunction } from './pack.js';
+import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
+import { createWorkerPool, type WorkerPool } from './pool.js';
+import type { ThreadSpawner } from './threads.js';
+
+export interface ThreadedWasmMatmul extends WasmMatmul {
+  /** Threads that share a large product, the caller included. */
+  readonly threads: number;
+  /** Resolves once every worker is up (spawning them now if no large product has yet). */
+  ready(): Promise<void>;
+  /** Stops and joins the workers; later calls run on the calling thread alone. Idempotent. */
+  close(): Promise<void>;
+  /** Row tasks each thread has run (index 0: the caller). @internal For tests and benchmarks. */
+  rowTasksBySlot(): number[];
+}
+
+/** Busy-wait budgets, in polls (one poll is a few ns; see bench/matmul-wasm.ts). @internal */
+export interface SpinLimits {
+  /** A worker's polls for the next job after finishing one, before it sleeps. */
+  readonly worker: number;
+  /** A row task's polls for its packed B block before it sleeps. */
+  readonly ready: number;
+  /** The caller's polls for the workers to leave a job before it sleeps. */
+  readonly caller: number;
+}
+
+export const defaultSpins: SpinLimits = { worker: 100_000, ready: 20_000, caller: 100_000 };
+
+/** Below this many flops (2·m·k·n) a product runs on the caller alone. @internal (measured) */
+export const defaultMinParallelFlops = 4_000_000;
+
+export interface ThreadedWasmMatmulOptions extends WasmMatmulOptions {
+  /** Threads sharing a large product, the caller included: at least 2. */
+  readonly threads: number;
+  readonly spawner: ThreadSpawner;
+  /** @internal Threading threshold override (0: share every product with ≥ 2 row blocks). */
+  readonly minParallelFlops?: number;
+  /** @internal Busy-wait budgets, for the benchmark. */
+  readonly spins?: Partial<SpinLimits>;
+}
+
+/** Columns of op(B) per packing task: 64 columns × 256 k = 64 KB, small enough to spread. */
+const chunkColumns = 64;
+/** wasm32's whole address space; a shared memory must declare its maximum up front. */
+const maximumPages = 65536;
+
+/** The threaded module: the kernels plus `work` and `serve`, importing a shared memory. @internal */
+export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
+  return encodeModule(
+    [gemmBlockFunction(flavour), packFunction(4), packFunction(8), workFunction({ gemmBlock: 0, pack4: 1, pack8: 2 }), serveFunction(3)],
+    { shared: { maximumPages } },
+  );
+}
+
+/**
+ * A threaded kernel, or undefined where WebAssembly SIMD, threads or SharedArrayBuffer are
+ * missing (e.g. a page that is not cross-origin isolated). Flavour detection as createWasmMatmul.
+ */
+export function createThreadedWasmMatmul(options: ThreadedWasmMatmulOptions): ThreadedWasmMatmul | undefined {
+  const { threads } = options;
+  if (!Number.isInteger(threads) || threads < 2) {
+    throw new InvalidArgumentError('threaded wasm matmul', `expected threads to be an integer ≥ 2, got ${threads}`);
+  }
+  if (typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return undefined;
+  const order: readonly WasmSimdFlavour[] = options.prefer === 'mul-add' ? ['mul-add'] : ['relaxed-fma', 'mul-add'];
+  for (const flavour of order) {
+    const bytes = threadedModuleBytes(flavour);
+    if (WebAssembly.validate(bytes)) return instantiate(flavour, new WebAssembly.Module(bytes), options);
+  }
+  return undefined;
+}
+
+// Stops the workers of a kernel nobody can call any more. Module-level because a registry only
+// fires while it is itself alive; it holds no state that any result depends on.
+const orphanedPools = new FinalizationRegistry<WorkerPool>((pool) => void pool.close());
+
+function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, options: ThreadedWasmMatmulOptions): ThreadedWasmMatmul {
+  const { threads, spawner } = options;
+  const blocking = options.blocking ?? defaultBlocking;
+  checkBlocking(blocking);
+  const spins = { ...defaultSpins, ...options.spins };
+  const minParallelFlops = options.minParallelFlops ?? defaultMinParallelFlops;
+  const fixed = planFixed(threads, blocking);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(fixed.end / 65536), maximum: maximumPages, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const work = (instance.exports as unknown as { work(control: number, slot: number): void }).work;
+  const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
+  const set = (field: ControlField, value: number): void => {
+    words[Control[field] >> 2] = value;
+  };
+  set('workerSpins', spins.worker);
+  set('readySpins', spins.ready);
+  const pool = createWorkerPool({ module, memory, words, threads, spawner, callerSpins: spins.caller });
+
+  const kernel: ThreadedWasmMatmul = {
+    flavour,
+    threads,
+    ready: () => pool.ready(),
+    close: () => pool.close(),
+    rowTasksBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowTasks >> 2) + slot)),
+    matmul(a, b, m, k, n, transA, transB, epilogue) {
+      checkShapes(a, b, m, k, n, epilogue?.bias);
+      const layout = planJob(fixed.end, m, k, n, blocking);
+      growMemory(memory, layout.end);
+      const heap = new Float32Array(memory.buffer); // re-viewed after any grow
+      heap.set(a, layout.a >> 2);
+      heap.set(b, layout.b >> 2);
+      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
+
+      // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
+      const aStrideK = 4 * (transA ? m : 1);
+      const aStrideW = 4 * (transA ? 1 : k);
+      const bStrideK = 4 * (transB ? 1 : n);
+      const bStrideW = 4 * (transB ? k : 1);
+      const kBlocks = Math.ceil(k / blocking.kc);
+      const mcBlock = rowBlock(m, threads, blocking.mc);
+      const rowTasks = Math.ceil(m / mcBlock);
+      const fields: { readonly [F in ControlField]?: number } = {
+        k, kcBlock: blocking.kc, m, mcBlock, a: layout.a, bPack: layout.bPack, ready: layout.ready,
+        aPackBase: fixed.aPack, aPackStride: fixed.aPackStride, scratchBase: fixed.scratch,
+        aStrideK, aStrideW, bStrideK, bStrideW, ldc: 4 * n, chunkColumns,
+        finalFlags: (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0),
+      };
+      for (const [field, value] of Object.entries(fields)) set(field as ControlField, value);
+
+      for (let jc = 0; jc < n; jc += blocking.nc) {
+        const nc = Math.min(blocking.nc, n - jc);
+        const chunks = Math.ceil(nc / chunkColumns);
+        set('nc', nc);
+        set('ncRounded', roundUp(nc, 8));
+        set('chunks', chunks);
+        set('packTasks', kBlocks * chunks);
+        set('tasks', kBlocks * chunks + rowTasks);
+        set('b', layout.b + jc * bStrideW);
+        set('bias', layout.bias + 4 * jc);
+        set('c', layout.c + 4 * jc);
+        new Int32Array(memory.buffer, layout.ready, kBlocks).fill(0);
+        Atomics.store(words, Control.next >> 2, 0); // publishes the fields above with the job
+        const parallel = rowTasks > 1 && 2 * m * k * nc >= minParallelFlops;
+        pool.run(parallel, () => work(0, 0));
+      }
+      return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+    },
+  };
+  orphanedPools.register(kernel, pool);
+  return kernel;
+}
+
+/**
+ * Rows per task: about four tasks per thread, so a thread slowed by a busy core hands its share
+ * to the others, but at least 4 rows and at most blocking.mc (the A block must stay in L2).
+ */
+function rowBlock(m: number, threads: number, mcMax: number): number {
+  return Math.max(4, Math.min(mcMax, roundUp(Math.ceil(m / (4 * threads)), 4)));
+}
+
+/** Control block at 0, then each thread's edge-tile scratch and A-panel buffer. */
+interface FixedLayout {
+  readonly scratch: number; readonly aPack: number; readonly aPackStride: number; readonly end: number;
+}
+
+function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
+  const scratch = roundUp(controlBytes(threads), 64);
+  const aPack = roundUp(scratch + threads * SCRATCH_BYTES, 64);
+  const aPackStride = roundUp(4 * blocking.mc * blocking.kc, 64);
+  return { scratch, aPack, aPackStride, end: aPack + threads * aPackStride };
+}
+
+/** The job's operands and the whole packed op(B) of one column block (every k block at once). */
+interface JobLayout {
+  readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
+  readonly bPack: number; readonly ready: number; readonly end: number;
+}
+
+function planJob(start: number, m: number, k: number, n: number, blocking: WasmMatmulBlocking): JobLayout {
+  let cursor = start;
+  const take = (bytes: number): number => {
+    const at = cursor;
+    cursor = roundUp(cursor + bytes, 64);
+    return at;
+  };
+  const a = take(4 * m * k);
+  const b = take(4 * k * n);
+  const bias = take(4 * n);
+  const c = take(4 * m * n);
+  const bPack = take(4 * roundUp(Math.min(n, blocking.nc), 8) * k);
+  const ready = take(4 * Math.ceil(k / blocking.kc));
+  return { a, b, bias, c, bPack, ready, end: cursor };
+}
