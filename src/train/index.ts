@@ -3,7 +3,7 @@
  * schedules, datasets and seeded batching, the training step and `fit` as folds, and metrics as
  * folds. Explicit named exports only.
  */
-export { type GradientTransformation, type StateOf, type EmptyState, identity, chain, applyUpdates } from './transform.js';
+export { type GradientTransformation, type StateOf, type EmptyState, identity, chain, applyUpdates, optimizerStep } from './transform.js';
 export { scale, scaleByLearningRate, type CountState } from './scale.js';
 export { scaleByAdam, type AdamState, type AdamOptions } from './adam.js';
 export { traceMomentum, type TraceState, type MomentumOptions } from './momentum.js';

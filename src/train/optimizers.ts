@@ -15,6 +15,7 @@ import { scaleByLearningRate, type CountState } from './scale.js';
 import type { Schedule } from './schedules.js';
 import { chain, type EmptyState, type GradientTransformation, identity } from './transform.js';
 import { addDecayedWeights, type DecayMask } from './weight-decay.js';
+import { withFusedAdam } from './fused-adam.js';
 
 export interface SgdOptions {
   readonly lr: number | Schedule;
@@ -60,7 +61,8 @@ export type AdamChainState = readonly [EmptyState, AdamState, CountState];
 export const adam = (options: AdamOptimizerOptions = {}): GradientTransformation<AdamChainState> => {
   const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, weightDecayMask } = options;
   checkAdamOptions('adam', lr, betas, eps, weightDecay);
-  return chain(addDecayedWeights(weightDecay, { mask: weightDecayMask }), scaleByAdam({ b1: betas[0], b2: betas[1], eps }), scaleByLearningRate(lr));
+  const optimizer = chain(addDecayedWeights(weightDecay, { mask: weightDecayMask }), scaleByAdam({ b1: betas[0], b2: betas[1], eps }), scaleByLearningRate(lr));
+  return withFusedAdam(optimizer, { decay: 'coupled', lr, b1: betas[0], b2: betas[1], eps, weightDecay, mask: weightDecayMask });
 };
 
 export type AdamWState = readonly [AdamState, EmptyState, CountState];
@@ -69,7 +71,8 @@ export type AdamWState = readonly [AdamState, EmptyState, CountState];
 export const adamw = (options: AdamOptimizerOptions = {}): GradientTransformation<AdamWState> => {
   const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, weightDecayMask } = options;
   checkAdamOptions('adamw', lr, betas, eps, weightDecay);
-  return chain(scaleByAdam({ b1: betas[0], b2: betas[1], eps }), addDecayedWeights(weightDecay, { mask: weightDecayMask }), scaleByLearningRate(lr));
+  const optimizer = chain(scaleByAdam({ b1: betas[0], b2: betas[1], eps }), addDecayedWeights(weightDecay, { mask: weightDecayMask }), scaleByLearningRate(lr));
+  return withFusedAdam(optimizer, { decay: 'decoupled', lr, b1: betas[0], b2: betas[1], eps, weightDecay, mask: weightDecayMask });
 };
 
 const checkLearningRate = (api: string, lr: number | Schedule): void => {

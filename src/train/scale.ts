@@ -26,16 +26,19 @@ export interface CountState {
  * before this one, so the first update uses `schedule(0)`). A schedule that yields a negative or
  * non-finite rate is an error naming the step.
  */
+/** The learning rate for the update after `count` updates; a bad schedule value is an error. */
+export const learningRateAt = (lr: number | Schedule, count: number): number => {
+  if (typeof lr === 'number') return lr;
+  const value = lr(count);
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new InvalidArgumentError('scaleByLearningRate', `expected the schedule to give a learning rate ≥ 0 (finite), got ${value} at step ${count}`);
+  }
+  return value;
+};
+
 export const scaleByLearningRate = (lr: number | Schedule): GradientTransformation<CountState> => {
   if (typeof lr === 'number') checkNonNegative('scaleByLearningRate', 'lr', lr);
-  const rateAt = (count: number): number => {
-    if (typeof lr === 'number') return lr;
-    const value = lr(count);
-    if (!(Number.isFinite(value) && value >= 0)) {
-      throw new InvalidArgumentError('scaleByLearningRate', `expected the schedule to give a learning rate ≥ 0 (finite), got ${value} at step ${count}`);
-    }
-    return value;
-  };
+  const rateAt = (count: number): number => learningRateAt(lr, count);
   return {
     init: () => ({ count: 0 }),
     update: (grads, state) => {

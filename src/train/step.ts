@@ -10,7 +10,7 @@
  * ({ state } = step(state, batch));
  */
 import { valueAndGrad, type Tensor, type Tree } from '../core/index.js';
-import { applyUpdates, type GradientTransformation } from './transform.js';
+import { optimizerStep, type GradientTransformation } from './transform.js';
 
 export interface TrainState<P extends Tree, S> {
   readonly params: P;
@@ -68,7 +68,7 @@ export function trainStep<P extends Tree, S, B, Aux>(
         })();
   return (state, batch) => {
     const [[loss, aux], grads] = lossAndGrad(state.params, batch);
-    const [updates, optState] = optimizer.update(grads, state.optState, state.params);
-    return { state: { params: applyUpdates(state.params, updates), optState, step: state.step + 1 }, loss, aux };
+    const [params, optState] = optimizerStep(optimizer, grads, state.optState, state.params);
+    return { state: { params, optState, step: state.step + 1 }, loss, aux };
   };
 }

@@ -22,7 +22,19 @@ export interface GradientTransformation<S> {
    * state to the next state. `params` is needed by transformations that read them (weight decay).
    */
   update<P extends Tree>(grads: P, state: S, params?: P): readonly [updates: P, state: S];
+  /**
+   * Optional fused form of `applyUpdates(params, update(grads, state, params)[0])` with the same
+   * next state, in fewer passes (adam and adamw provide one). `trainStep` prefers it.
+   */
+  updateAndApply?<P extends Tree>(grads: P, state: S, params: P): readonly [params: P, state: S];
 }
+
+/** One optimizer step on the parameters: the fused form when the optimizer has one. */
+export const optimizerStep = <P extends Tree, S>(optimizer: GradientTransformation<S>, grads: P, state: S, params: P): readonly [P, S] => {
+  if (optimizer.updateAndApply !== undefined) return optimizer.updateAndApply(grads, state, params);
+  const [updates, next] = optimizer.update(grads, state, params);
+  return [applyUpdates(params, updates), next];
+};
 
 /** The state type of a transformation. */
 export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never;

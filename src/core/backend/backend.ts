@@ -47,13 +47,24 @@ export interface CrossEntropyTargets {
   readonly ignoreIndex: number;
 }
 
-/** Scalars of one fused Adam step (train/adam.ts derives them from the step count, in float64). */
+/**
+ * Scalars of one fused Adam sweep (train/adam.ts and train/optimizers.ts derive them in float64).
+ * Per element, with p the parameter when one is given:
+ *   g' = g + coupledDecay p;  mu' = mu b1 + g' (1 - b1);  nu' = nu b2 + g'^2 (1 - b2);
+ *   d = (mu' / (sqrt(nu') + epsScaled)) stepScale + decoupledDecay p;
+ *   result = applyFactor === undefined ? d : p + d applyFactor.
+ */
 export interface AdamHyper {
   readonly b1: number;
   readonly b2: number;
-  /** direction = stepScale · mu' / (sqrt(nu') + epsScaled). */
   readonly stepScale: number;
   readonly epsScaled: number;
+  /** torch.optim.Adam's weight_decay (L2 added to the gradient); 0 when absent. */
+  readonly coupledDecay?: number;
+  /** torch.optim.AdamW's weight_decay (added to the direction); 0 when absent. */
+  readonly decoupledDecay?: number;
+  /** When set, the result is the new parameter `p + d applyFactor` (applyFactor = -lr). */
+  readonly applyFactor?: number;
 }
 
 export interface Backend {
@@ -82,9 +93,17 @@ export interface Backend {
   crossEntropyBackward(softmax: DeviceBuffer, ct: DeviceBuffer, n: number, c: number, targets: CrossEntropyTargets): DeviceBuffer;
 
   /**
-   * Optional fused optimizer pass: Adam's two moment updates and its direction in one sweep,
-   * `mu' = b1 mu + (1 - b1) g`, `nu' = b2 nu + (1 - b2) g^2`, `direction = stepScale mu' / (sqrt(nu') + epsScaled)`.
-   * Optimizers compose the same formula from ops when a backend lacks it; results agree to rounding.
+   * Optional fused optimizer sweep (see AdamHyper for the formula): Adam's moments, its direction
+   * and, given the parameter, weight decay and the parameter update, in one pass instead of up to
+   * fourteen. `param` is required when a decay or `applyFactor` is set. Optimizers compose the
+   * same formula from ops when a backend lacks it; results agree bitwise in float64.
    */
-  adamStep?(g: DeviceBuffer, mu: DeviceBuffer, nu: DeviceBuffer, shape: Shape, hyper: AdamHyper): { readonly direction: DeviceBuffer; readonly mu: DeviceBuffer; readonly nu: DeviceBuffer };
+  adamStep?(
+    g: DeviceBuffer,
+    mu: DeviceBuffer,
+    nu: DeviceBuffer,
+    shape: Shape,
+    hyper: AdamHyper,
+    param?: DeviceBuffer,
+  ): { readonly result: DeviceBuffer; readonly mu: DeviceBuffer; readonly nu: DeviceBuffer };
 }

@@ -52,9 +52,9 @@ export const arrayBackend = (config: ArrayBackendConfig): Backend => {
       return { loss: asBuffer(loss), softmax: asBuffer(softmax) };
     },
     crossEntropyBackward: (softmax, ct, n, c, targets) => asBuffer(kernels.crossEntropyBackward(Out, asArray(softmax), asArray(ct), n, c, targets)),
-    adamStep: (g, mu, nu, _shape, hyper) => {
-      const out = kernels.adamStep(Out, asArray(g), asArray(mu), asArray(nu), hyper);
-      return { direction: asBuffer(out.direction), mu: asBuffer(out.mu), nu: asBuffer(out.nu) };
+    adamStep: (g, mu, nu, _shape, hyper, param) => {
+      const out = kernels.adamStep(Out, asArray(g), asArray(mu), asArray(nu), hyper, param === undefined ? undefined : asArray(param));
+      return { result: asBuffer(out.result), mu: asBuffer(out.mu), nu: asBuffer(out.nu) };
     },
   };
 };

@@ -201,23 +201,47 @@ export const crossEntropyBackward = (Out: FloatArrayConstructor, softmax: FloatA
   return out;
 };
 
-/** One sweep of Adam over a parameter tensor (the formula of Backend.adamStep), float64 arithmetic. */
-export const adamStep = (Out: FloatArrayConstructor, g: FloatArray, mu: FloatArray, nu: FloatArray, h: AdamHyper): { direction: FloatArray; mu: FloatArray; nu: FloatArray } => {
+/** One sweep of Adam over a parameter tensor (the formula of Backend.adamStep / AdamHyper). */
+export const adamStep = (
+  Out: FloatArrayConstructor,
+  g: FloatArray,
+  mu: FloatArray,
+  nu: FloatArray,
+  h: AdamHyper,
+  p: FloatArray | undefined,
+): { result: FloatArray; mu: FloatArray; nu: FloatArray } => {
   const size = g.length;
-  const direction = new Out(size);
+  const result = new Out(size);
   const mu1 = new Out(size);
   const nu1 = new Out(size);
-  const { b1, b2, stepScale, epsScaled } = h;
+  const { b1, b2, stepScale, epsScaled, coupledDecay = 0, decoupledDecay = 0, applyFactor } = h;
   const c1 = 1 - b1;
   const c2 = 1 - b2;
+  if ((coupledDecay !== 0 || decoupledDecay !== 0 || applyFactor !== undefined) && p === undefined) {
+    throw new TypeError('adamStep: a weight decay or applyFactor needs the parameter');
+  }
+  // Same association, operation by operation, as the composed chain (train/), so float64 results
+  // match it bitwise; the common case (no decay, apply) has its own loop to stay tight.
+  if (coupledDecay === 0 && decoupledDecay === 0 && applyFactor !== undefined && p !== undefined) {
+    for (let i = 0; i < size; i++) {
+      const gi = g[i];
+      const m = mu[i] * b1 + gi * c1;
+      const v = nu[i] * b2 + gi * gi * c2;
+      mu1[i] = m;
+      nu1[i] = v;
+      result[i] = p[i] + ((m / (Math.sqrt(v) + epsScaled)) * stepScale) * applyFactor;
+    }
+    return { result, mu: mu1, nu: nu1 };
+  }
   for (let i = 0; i < size; i++) {
-    const gi = g[i];
-    // Same association as the composed ops (train/adam.ts), so float64 results match bitwise.
+    const gi = coupledDecay === 0 ? g[i] : g[i] + (p as FloatArray)[i] * coupledDecay;
     const m = mu[i] * b1 + gi * c1;
     const v = nu[i] * b2 + gi * gi * c2;
     mu1[i] = m;
     nu1[i] = v;
-    direction[i] = (m / (Math.sqrt(v) + epsScaled)) * stepScale;
+    let d = (m / (Math.sqrt(v) + epsScaled)) * stepScale;
+    if (decoupledDecay !== 0) d = d + (p as FloatArray)[i] * decoupledDecay;
+    result[i] = applyFactor === undefined ? d : (p as FloatArray)[i] + d * applyFactor;
   }
-  return { direction, mu: mu1, nu: nu1 };
+  return { result, mu: mu1, nu: nu1 };
 };
