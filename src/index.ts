@@ -18,21 +18,28 @@ export {
   keyFromWords, split, foldIn, uniformValues, normalValues, permutation, normal, uniform, bernoulli, vjp,
   valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, compare, neg, exp, log, log1p, sqrt, erf,
   stopGradient, sum, max, reshape, broadcastTo, transpose, matmul, linear, softmaxCrossEntropy, mean, square,
-  logSumExp, type Backend, type BackendName, type DType, type CpuBackendOptions, type Shape, type Tensor, type Tree, type TreeOf, type Key,
-  type Pullback, type CustomVjpRules, type Operand, type Comparison, type ReduceOptions, type MatmulOptions,
-  type LinearActivation
+  logSumExp, type Backend, type BackendName, type DType, type CpuBackendOptions, type Shape, type Tensor,
+  type Tree, type TreeOf, type Key, type Pullback, type CustomVjpRules, type Operand, type Comparison,
+  type ReduceOptions, type MatmulOptions, type LinearActivation
 } from './core/index.js';
 
 // layers
 export {
   evalContext, trainContext, isFusable, calculateGain, computeFans, kaimingNormal, kaimingUniform,
   xavierNormal, xavierUniform, torchLinearDefault, zerosInit, constantInit, initializers, relu, leakyRelu,
-  sigmoid, logSigmoid, tanh, gelu, softplus, softmax, logSoftmax, dense, dropout, sequential, summary,
-  formatSummary, type ApplyContext, type Layer, type FusableLayer, type FusedActivation, type NoParams,
-  type ParamsOf, type InputOf, type OutputOf, type Fans, type Initializer, type Nonlinearity,
-  type KaimingOptions, type XavierOptions, type GeluOptions, type DenseOptions, type DenseInit,
-  type DenseParams, type DenseParamsNoBias, type DenseLayer, type DropoutOptions, type SequentialEntry,
-  type SequentialParams, type ModelSummary, type ParameterInfo
+  sigmoid, logSigmoid, tanh, gelu, softplus, softmax, logSoftmax, dense, dropout, sequential, parallel,
+  addAll, multiplyAll, concatAll, residual, map as mapBatch, dim, checkShape, checkFeatures, assertShape,
+  summary, formatSummary, type ApplyContext, type Layer, type FusableLayer, type FusedActivation,
+  type NoParams, type ParamsOf, type InputOf, type OutputOf, type ShapePreservingLayer, type Fans,
+  type Initializer, type Nonlinearity, type KaimingOptions, type XavierOptions, type GeluOptions,
+  type DenseOptions, type DenseInit, type DenseParams, type DenseParamsNoBias, type DenseLayer,
+  type DropoutOptions, type SequentialEntry, type SequentialParams, type TypedSequential,
+  type SequentialStart, type WithEntry, type EntryInput, type EntryOutput, type EntryNameError,
+  type AcceptsInput, type ParallelOptions, type ParallelInput, type ParallelOutputs, type BranchesAgree,
+  type MergeContext, type RowwiseMerge, type ConcatShape, type ResidualOptions, type ResidualLayer,
+  type ResidualEntry, type MapOptions, type MappedLayer, type Batched, type ShapePattern, type PatternShape,
+  type ShapeMismatch, type Dim, type ShapeOf, type Fits, type FormatShape, type PreservesShape, type Add,
+  type ModelSummary, type ParameterInfo
 } from './layers/index.js';
 
 // losses
@@ -45,18 +52,18 @@ export {
 
 // train
 export {
-  identity, chain, applyUpdates, scale, scaleByLearningRate, scaleByAdam, traceMomentum, addDecayedWeights,
-  clipByGlobalNorm, globalNorm, sgd, adam, adamw, constantSchedule, stepSchedule, exponentialDecay,
-  cosineDecay, linearSchedule, joinSchedules, dataset, take, drop, subset, batchCount, shuffledBatches,
-  sequentialBatches, initTrainState, trainStep, fit, NonFiniteLossError, foldMetric, argmaxRows, accuracy,
-  meanLoss, evaluate, type GradientTransformation, type StateOf, type EmptyState, type CountState,
-  type AdamState, type AdamOptions, type TraceState, type MomentumOptions, type DecayMask, type SgdOptions,
-  type SgdState, type AdamOptimizerOptions, type AdamChainState, type AdamWState, type Schedule,
-  type Dataset, type DatasetSpec, type LabelArray, type HostBatch, type Batches, type BatchOptions,
-  type TrainState, type StepResult, type TrainStep, type TrainStepConfig, type TrainStepAuxConfig,
-  type StepInfo, type EpochInfo, type EpochMetrics, type EpochRecord, type FitResult, type FitOptions,
-  type FitAuxOptions, type MetricFold, type AccuracyInput, type AccuracyState, type LossInput,
-  type WeightedSum, type Evaluation, type EvaluateOptions
+  identity, chain, applyUpdates, optimizerStep, scale, scaleByLearningRate, scaleByAdam, traceMomentum,
+  addDecayedWeights, clipByGlobalNorm, globalNorm, sgd, adam, adamw, constantSchedule, stepSchedule,
+  exponentialDecay, cosineDecay, linearSchedule, joinSchedules, dataset, take, drop, subset, batchCount,
+  shuffledBatches, sequentialBatches, initTrainState, trainStep, fit, NonFiniteLossError, foldMetric,
+  argmaxRows, accuracy, meanLoss, evaluate, type GradientTransformation, type StateOf, type EmptyState,
+  type CountState, type AdamState, type AdamOptions, type TraceState, type MomentumOptions, type DecayMask,
+  type SgdOptions, type SgdState, type AdamOptimizerOptions, type AdamChainState, type AdamWState,
+  type Schedule, type Dataset, type DatasetSpec, type LabelArray, type HostBatch, type Batches,
+  type BatchOptions, type TrainState, type StepResult, type TrainStep, type TrainStepConfig,
+  type TrainStepAuxConfig, type StepInfo, type EpochInfo, type EpochMetrics, type EpochRecord,
+  type FitResult, type FitOptions, type FitAuxOptions, type MetricFold, type AccuracyInput,
+  type AccuracyState, type LossInput, type WeightedSum, type Evaluation, type EvaluateOptions
 } from './train/index.js';
 
 // io

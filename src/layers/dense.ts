@@ -105,6 +105,7 @@ export function dense<I extends number, O extends number>(
 
   const layer: DenseLayer<DenseParamsNoBias<I, O>, I, O> = {
     describe,
+    rowwise: true,
     init: (key, backend) => {
       const [weightKey, biasKey] = split(key, 2);
       const fans = { fanIn: inFeatures, fanOut: outFeatures };

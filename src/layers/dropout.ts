@@ -9,22 +9,26 @@
  * drop.apply({}, h, { train: true, key: stepKey });   // [N, 256], about half zeroed, rest doubled
  * drop.apply({}, h);                                  // h itself (evaluation)
  */
-import { bernoulli, InvalidArgumentError, mul, type Tensor } from '../core/index.js';
-import type { Layer, NoParams } from './layer.js';
+import { bernoulli, InvalidArgumentError, mul, type Shape, type Tensor } from '../core/index.js';
+import type { ApplyContext, NoParams, ShapePreservingLayer } from './layer.js';
 
 export interface DropoutOptions {
   /** Names the layer in errors; otherwise the container's name for it is used. */
   readonly name?: string;
 }
 
-/** A parameter-free layer that drops elements with probability `p` in [0, 1) while training. */
-export const dropout = (p: number, options: DropoutOptions = {}): Layer<NoParams, Tensor, Tensor> => {
+/**
+ * A parameter-free layer that drops elements with probability `p` in [0, 1) while training.
+ * Its output has the shape of its input (`[N, 256]` in, `[N, 256]` out), also in the types.
+ */
+export const dropout = (p: number, options: DropoutOptions = {}): ShapePreservingLayer<NoParams> => {
   if (!(p >= 0 && p < 1)) throw new InvalidArgumentError('dropout', `expected p in [0, 1), got ${p}`);
   const describe = `dropout(p=${p})`;
   return {
     describe,
     init: () => ({}),
-    apply: (_params, x, context) => {
+    rowwise: true,
+    apply: <S extends Shape>(_params: NoParams, x: Tensor<S>, context?: ApplyContext): Tensor<S> => {
       // p = 0 draws nothing, so it needs no key even while training.
       if (context?.train !== true || p === 0) return x;
       if (context.key === undefined) {
@@ -35,7 +39,7 @@ export const dropout = (p: number, options: DropoutOptions = {}): Layer<NoParams
         );
       }
       const keep = bernoulli(x.backend, context.key, x.shape, 1 - p);
-      return mul(x, mul(keep, 1 / (1 - p)));
+      return mul(x, mul(keep, 1 / (1 - p))) as Tensor<S>;
     },
   };
 };

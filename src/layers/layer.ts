@@ -12,6 +12,8 @@
 import type { Backend } from '../core/backend/backend.js';
 import type { LinearActivation } from '../core/primitives/linear.js';
 import type { Key } from '../core/random.js';
+import type { Shape } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
 import type { Tree } from '../core/tree.js';
 
 /** Per-call context: train/eval mode and, for stochastic layers in training, a key. */
@@ -38,6 +40,20 @@ export interface Layer<P extends Tree, I, O> {
   readonly describe: string;
   readonly init: (key: Key, backend: Backend) => P;
   readonly apply: (params: P, x: I, context?: ApplyContext) => O;
+  /**
+   * Set when `apply` treats every leading axis as a batch axis: applied to `[...B, ...S]` it
+   * gives what applying it to each `[...S]` slice would (dense, the activations, dropout).
+   * `map` then runs the layer once on the whole batch instead of row by row.
+   */
+  readonly rowwise?: boolean;
+}
+
+/**
+ * A layer whose output has its input's shape, whatever that shape is (dropout, a residual block
+ * around such a layer). Composition carries the shape through it unchanged.
+ */
+export interface ShapePreservingLayer<P extends Tree> extends Layer<P, Tensor, Tensor> {
+  readonly apply: <S extends Shape>(params: P, x: Tensor<S>, context?: ApplyContext) => Tensor<S>;
 }
 
 // Matched on the members rather than on `Layer<infer P, unknown, unknown>`: `apply` takes P and I

@@ -8,6 +8,7 @@ describe('src/layers/index', () => {
       'calculateGain', 'computeFans', 'constantInit', 'dense', 'dropout', 'evalContext', 'formatSummary', 'gelu', 'initializers',
       'isFusable', 'kaimingNormal', 'kaimingUniform', 'leakyRelu', 'logSigmoid', 'logSoftmax', 'relu', 'sequential', 'sigmoid',
       'softmax', 'softplus', 'summary', 'tanh', 'torchLinearDefault', 'trainContext', 'xavierNormal', 'xavierUniform', 'zerosInit',
+      'parallel', 'addAll', 'multiplyAll', 'concatAll', 'residual', 'map', 'dim', 'checkShape', 'checkFeatures', 'assertShape',
     ];
     expect(Object.keys(layers).sort()).toEqual(expected.sort());
   });

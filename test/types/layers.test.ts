@@ -3,13 +3,13 @@
  * The parameter types of a model carry the literal sizes of its layers.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { cpuBackend, key, type Tensor } from '../../../src/core/index.js';
-import { gelu, relu, softmax } from '../../../src/layers/activations.js';
-import { dense, type DenseParams } from '../../../src/layers/dense.js';
-import { dropout } from '../../../src/layers/dropout.js';
-import { kaimingNormal } from '../../../src/layers/init.js';
-import type { InputOf, OutputOf, ParamsOf } from '../../../src/layers/layer.js';
-import { sequential } from '../../../src/layers/sequential.js';
+import { cpuBackend, key, type Tensor } from '../../src/core/index.js';
+import { gelu, relu, softmax } from '../../src/layers/activations.js';
+import { dense, type DenseParams } from '../../src/layers/dense.js';
+import { dropout } from '../../src/layers/dropout.js';
+import { kaimingNormal } from '../../src/layers/init.js';
+import type { InputOf, OutputOf, ParamsOf } from '../../src/layers/layer.js';
+import { sequential } from '../../src/layers/sequential.js';
 
 const cpu = cpuBackend();
 
