@@ -5,6 +5,7 @@
 export type { AdamHyper, Backend, BackendName, DType, DeviceBuffer, MatmulSpec, MatmulEpilogue, CrossEntropyTargets, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
 export { cpuBackend, type CpuBackendOptions } from './backend/cpu.js';
 export { referenceBackend } from './backend/reference.js';
+export { gpujsBackend, type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption } from './backend/gpujs/gpujs-backend.js';
 export { PurenetError, ShapeError, InvalidArgumentError, BackendError } from './errors.js';
 export { type Shape, sizeOf, stridesOf, shapesEqual, formatShape, broadcastShapes, normaliseAxes } from './shape.js';
 export { type Tensor, type Node, tensor, scalar, full, zeros, ones, toArray, item, toBackend, commonBackend, isTensor, fromBuffer } from './tensor.js';
