@@ -4,7 +4,9 @@
  * alternately with purenet in the same session so the comparison is a ratio on one machine.
  * Prints markdown tables; `--json FILE` also writes the raw numbers.
  *
- * usage: npm run bench -- [--epochs N] [--rounds N] [--no-torch] [--kernels auto|js] [--json FILE]
+ * usage: npm run bench -- [--epochs N] [--rounds N] [--no-torch] [--kernels auto|js] [--gpujs MODES] [--json FILE]
+ *   --gpujs cpu,webasm,webgpu,headlessgl adds the gpu.js backend per mode (bench/gpujs.ts; slow in
+ *   software: a step-time estimate, not full epochs).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { cpuBackend } from '../src/core/index.js';
 import { defaultMnistDir, formatIdxError, loadMnist } from '../src/io/index.js';
 import { matmulTable } from './matmul-table.js';
+import { runGpujsBench } from './gpujs.js';
+import type { GpujsMode } from '../src/core/index.js';
 import { median, profileStep, timeEpochs, type EpochTiming } from './lecture.js';
 
 const args = process.argv.slice(2);
@@ -26,6 +30,7 @@ const rounds = Number(flag('rounds', '2'));
 const kernels = flag('kernels', 'auto') as 'auto' | 'js';
 const withTorch = !args.includes('--no-torch');
 const jsonPath = flag('json', '');
+const gpujsModes = flag('gpujs', '');
 
 const line = (s = ''): void => void process.stdout.write(`${s}\n`);
 const fmt = (x: number, digits = 2): string => x.toFixed(digits);
@@ -100,6 +105,11 @@ const main = async (): Promise<void> => {
     line(`ratio purenet / PyTorch (later epochs): ${fmt(oursEpoch / torchEpoch)}x`);
   }
   line(`RSS per epoch (MB, last round): ${last.rssMbPerEpoch.map((m) => fmt(m, 0)).join(', ')}`);
+  if (gpujsModes !== '') {
+    line();
+    line('## gpujs backend per gpu.js mode (bench/gpujs.ts)');
+    await runGpujsBench({ modes: gpujsModes.split(',') as GpujsMode[], runs: 5, steps: 5 });
+  }
   if (jsonPath !== '') writeFileSync(jsonPath, JSON.stringify({ backend: backend.description, phases, ours, theirs }, null, 2));
 };
 
