@@ -1,42 +1,103 @@
 /**
  * The float32 CPU backend, the default where no GPU answers. Matmul (and the dense layer's fused
  * bias + ReLU epilogue) runs in the fastest kernel this runtime offers: WebAssembly SIMD when the
- * runtime validates it (wasm/, ~55 GFLOP/s on one core here), else register-blocked JS
- * (~3 GFLOP/s). The choice is explicit in the options and always visible in `description`;
- * asking for 'wasm' where it cannot run is an error, never a silent fallback.
+ * runtime validates it (wasm/, ~55 GFLOP/s on one core here), shared between threads for large
+ * products where the runtime can start workers (Node), else register-blocked JS (~3 GFLOP/s).
+ * The choice is explicit in the options and always visible in `description`; asking for
+ * something that cannot run is an error, never a silent fallback.
  */
 import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
 import type { Backend } from './backend.js';
-import { BackendError } from '../errors.js';
-import { createWasmMatmul, type WasmSimdFlavour } from './wasm/matmul.js';
+import { BackendError, InvalidArgumentError } from '../errors.js';
+import { createWasmMatmul, type WasmMatmul, type WasmSimdFlavour } from './wasm/matmul.js';
+import { nodeThreadSpawner } from './wasm/node-threads.js';
+import { createThreadedWasmMatmul } from './wasm/threaded.js';
 
 export interface CpuBackendOptions {
   /** Matmul kernel family: 'auto' (wasm when available), 'wasm' (required), or 'js' (portable loops). */
   readonly kernels?: 'auto' | 'wasm' | 'js';
   /** WebAssembly flavour wish: relaxed-SIMD FMA (when the runtime has it) or mul+add. */
   readonly simd?: WasmSimdFlavour;
+  /**
+   * Threads that share a large matmul, the calling thread included (wasm kernels, Node's
+   * worker_threads). Default: the number of cores, at most 4, or 1 where workers cannot start;
+   * 1 keeps everything on the calling thread. Results are bitwise the same for every count, and
+   * products under ~4 MFLOP stay on the calling thread. Workers start at the first large product.
+   */
+  readonly threads?: number;
 }
+
+/** The cpu backend; `close` stops its worker threads (optional: idle workers never keep a process alive). */
+export interface CpuBackend extends Backend {
+  /** Stops and joins the matmul workers; the backend keeps working on the calling thread. */
+  close(): Promise<void>;
+}
+
+/** Beyond 4 threads the MLP's 256-row products split too finely to gain (and cores are shared). */
+const maximumDefaultThreads = 4;
 
 const jsMatmul: MatmulKernel = (a, b, spec, epilogue) => matmulBlocked(Float32Array, a, b, spec, epilogue);
 
-export const cpuBackend = (options: CpuBackendOptions = {}): Backend => {
+export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   const requested = options.kernels ?? 'auto';
-  const wasm = requested === 'js' ? undefined : createWasmMatmul(options.simd === undefined ? {} : { prefer: options.simd });
+  checkThreads(options.threads, requested);
+  const prefer = options.simd === undefined ? {} : { prefer: options.simd };
+  const wasm = requested === 'js' ? undefined : createWasmKernel(options.threads, prefer);
   if (requested === 'wasm' && wasm === undefined) {
     throw new BackendError('cpuBackend', "kernels 'wasm' requested, but this runtime has no WebAssembly SIMD; use kernels 'js'");
   }
+  const kernel = wasm?.kernel;
   const matmul: MatmulKernel =
-    wasm === undefined
+    kernel === undefined
       ? jsMatmul
       : (a, b, { m, k, n, transA, transB }, epilogue) =>
-          wasm.matmul(a as Float32Array, b as Float32Array, m, k, n, transA, transB, epilogue as { bias?: Float32Array; relu?: boolean } | undefined);
-  const kernels = wasm === undefined ? 'js kernels' : `wasm-simd ${wasm.flavour} kernels`;
-  return arrayBackend({
+          kernel.matmul(a as Float32Array, b as Float32Array, m, k, n, transA, transB, epilogue as { bias?: Float32Array; relu?: boolean } | undefined);
+  const kernels = kernel === undefined ? 'js kernels' : `wasm-simd ${kernel.flavour} kernels`;
+  const threads = wasm?.threads ?? 1;
+  const backend = arrayBackend({
     name: 'cpu',
     dtype: 'float32',
-    description: `cpu (float32, ${kernels}, 1 thread)`,
+    description: `cpu (float32, ${kernels}, ${threads} thread${threads === 1 ? '' : 's'})`,
     array: Float32Array,
     matmul,
   });
+  return { ...backend, close: async () => wasm?.close() };
 };
+
+function checkThreads(threads: number | undefined, kernels: 'auto' | 'wasm' | 'js'): void {
+  if (threads === undefined) return;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new InvalidArgumentError('cpuBackend', `expected threads to be a positive integer, got ${threads}`);
+  }
+  if (threads > 1 && kernels === 'js') {
+    throw new BackendError('cpuBackend', `threads: ${threads} needs the wasm kernels, but kernels 'js' was requested; use threads: 1`);
+  }
+}
+
+interface WasmKernel {
+  readonly kernel: WasmMatmul;
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+const singleThread = (kernel: WasmMatmul | undefined): WasmKernel | undefined =>
+  kernel === undefined ? undefined : { kernel, threads: 1, close: async () => undefined };
+
+/**
+ * The threaded kernel when more than one thread is wanted and possible, else the single-thread
+ * one. An explicit thread count that cannot be honoured is an error; the default quietly uses 1.
+ */
+function createWasmKernel(threads: number | undefined, prefer: { readonly prefer?: WasmSimdFlavour }): WasmKernel | undefined {
+  if (threads === 1) return singleThread(createWasmMatmul(prefer));
+  const spawner = nodeThreadSpawner();
+  const wanted = threads ?? Math.min(maximumDefaultThreads, spawner?.cores ?? 1);
+  if (wanted === 1) return singleThread(createWasmMatmul(prefer));
+  const threaded = spawner === undefined ? undefined : createThreadedWasmMatmul({ threads: wanted, spawner, ...prefer });
+  if (threaded !== undefined) return { kernel: threaded, threads: threaded.threads, close: () => threaded.close() };
+  if (threads !== undefined) {
+    const why = spawner === undefined ? 'cannot start worker threads (Node ≥ 20.16 has them)' : 'has no WebAssembly SIMD with shared memory';
+    throw new BackendError('cpuBackend', `threads: ${threads} requested, but this runtime ${why}; use threads: 1`);
+  }
+  return singleThread(createWasmMatmul(prefer));
+}

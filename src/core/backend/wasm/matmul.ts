@@ -5,7 +5,8 @@
  *
  * Structure (BLIS, per KERNELS.md): for each kc×nc block of op(B), pack it into 8-column panels;
  * for each mc×kc block of op(A), pack it into 4-row panels; then gemmBlock sweeps 4×8 tiles of C.
- * Transposition only changes the strides the packers read with.
+ * Transposition only changes the strides the packers read with. threaded.ts shares the same
+ * kernels between threads and must give this file's results bit for bit.
  *
  * @example
  * const kernel = createWasmMatmul();

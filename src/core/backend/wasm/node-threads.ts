@@ -31,7 +31,12 @@ export function nodeThreadSpawner(): ThreadSpawner | undefined {
       worker.unref();
       worker.on('error', onError);
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      return { exited, terminate: () => void worker.terminate() };
+      return {
+        join: () => {
+          worker.ref();
+          return exited;
+        },
+      };
     },
   };
 }

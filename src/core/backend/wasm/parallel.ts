@@ -2,8 +2,8 @@
  * The thread pool's driver, emitted as wasm so the calling thread and every worker run the very
  * same code over one shared memory. A job is a list of tasks claimed with one atomic counter:
  * first the pack tasks (a kc block × 64 columns of op(B) into the shared packed B), then the row
- * tasks (mc rows of C: for each kc block in order, pack A into the thread's own buffer and sweep
- * the tiles). Each row task's k blocks run in the same order as in the single-thread kernel, so
+ * tasks (a block of rows of C, from a schedule the caller writes: for each kc block in order,
+ * pack A into the thread's own buffer and sweep the tiles). Each row task's k blocks run in the same order as in the single-thread kernel, so
  * every element of C sees the same operations whoever computes it: results do not depend on the
  * thread count.
  *
@@ -36,23 +36,26 @@ export const Control = {
   workerSpins: 12,
   /** Iterations a row task polls for its packed B block before sleeping. */
   readySpins: 16,
-  /** Workers that have instantiated the module and are about to serve (bumped by the bootstrap). */
+  /** Workers serving (bumped as `serve` starts). */
   online: 20,
+  /** Workers asleep (or about to be) in wait32 on `job`: the caller notifies only if this is > 0. */
+  sleepers: 24,
   next: 64,
   active: 128,
   /** Job parameters, written by the caller before it opens the job (all byte addresses/strides). */
-  tasks: 192, packTasks: 196, chunks: 200, chunkColumns: 204, k: 208, kcBlock: 212, m: 216,
-  mcBlock: 220, nc: 224, ncRounded: 228, a: 232, b: 236, bias: 240, c: 244, bPack: 248, ready: 252,
+  tasks: 192, packTasks: 196, chunks: 200, chunkColumns: 204, k: 208, kcBlock: 212,
+  /** Address of the row schedule: row task r covers rows [rowStarts[r], rowStarts[r + 1]). */
+  rowStarts: 216, nc: 224, ncRounded: 228, a: 232, b: 236, bias: 240, c: 244, bPack: 248, ready: 252,
   aPackBase: 256, aPackStride: 260, scratchBase: 264, aStrideK: 268, aStrideW: 272, bStrideK: 276,
   bStrideW: 280, ldc: 284, finalFlags: 288,
-  /** Row tasks run, one word per slot (statistics for tests and benchmarks); the block's last field. */
-  rowTasks: 320,
+  /** Rows of C computed, one word per slot (statistics for tests and benchmarks); the block's last field. */
+  rowsBySlot: 320,
 } as const;
 
 export type ControlField = keyof typeof Control;
 
 /** Size of the control block for a pool of `threads` (slot counters included). */
-export const controlBytes = (threads: number): number => Control.rowTasks + 4 * threads;
+export const controlBytes = (threads: number): number => Control.rowsBySlot + 4 * threads;
 
 /** Positions of the kernels in the module, for `call`. */
 export interface KernelIndices {
@@ -96,10 +99,11 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
         (last) => last.drop(atomicNotify(readyWord(), i32(-1))));
     }, (row) => {
       // Row task: mc rows of C, k blocks in order, each waiting for its packed B block.
+      const rowStart = add(param('rowStarts'), mul(sub(get(task), get(packTasks)), i32(4)));
+      row.set(first, loadI32(rowStart));
+      row.set(rows, sub(loadI32(rowStart, 4), get(first)));
       const counter = add(get(control), mul(get(slot), i32(4)));
-      row.storeI32(counter, add(loadI32(counter, Control.rowTasks), i32(1)), Control.rowTasks);
-      row.set(first, mul(sub(get(task), get(packTasks)), param('mcBlock')));
-      row.set(rows, minS(param('mcBlock'), sub(param('m'), get(first))));
+      row.storeI32(counter, add(loadI32(counter, Control.rowsBySlot), get(rows)), Control.rowsBySlot);
       row.set(aRow, add(param('a'), mul(get(first), param('aStrideW'))));
       row.set(cRow, add(param('c'), mul(get(first), param('ldc'))));
       row.set(pc, i32(0));
@@ -127,8 +131,9 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
 }
 
 /**
- * Builds `serve(control, slot)`, a worker's whole life: wait for a job (spinning `workerSpins`
- * polls first, then asleep), join it, work, leave; return once `stop` is set.
+ * Builds `serve(control, slot)`, a worker's whole life: announce itself in `online`, then wait
+ * for a job (spinning `workerSpins` polls first, then asleep), join it, work, leave; return once
+ * `stop` is set.
  */
 export function serveFunction(workIndex: number): FunctionDef {
   const code = new Code(['i32', 'i32']);
@@ -139,6 +144,7 @@ export function serveFunction(workIndex: number): FunctionDef {
   const spins = code.local('i32');
   const word = (offset: number): Expr => atomicLoad(get(control), offset);
 
+  code.drop(atomicAdd(get(control), i32(1), Control.online));
   code.whileLoop(i32(1), (life) => {
     life.set(spins, loadI32(get(control), Control.workerSpins));
     const openAndNew = and(and(tee(job, word(Control.job)), i32(1)), ne(get(job), get(served)));
@@ -146,7 +152,13 @@ export function serveFunction(workIndex: number): FunctionDef {
       wait.ifThen(word(Control.stop), (stop) => stop.ret());
       wait.ifThen(ltS(i32(0), get(spins)),
         (spin) => spin.set(spins, sub(get(spins), i32(1))),
-        (sleep) => sleep.drop(atomicWait32(get(control), get(job), i64(-1), Control.job)));
+        (sleep) => {
+          // Announce before re-checking `job` in wait32: the caller stores `job` before it reads
+          // `sleepers` (both sequentially consistent), so one of the two sees the other.
+          sleep.drop(atomicAdd(get(control), i32(1), Control.sleepers));
+          sleep.drop(atomicWait32(get(control), get(job), i64(-1), Control.job));
+          sleep.drop(atomicAdd(get(control), i32(-1), Control.sleepers));
+        });
     });
     life.ifThen(word(Control.stop), (stop) => stop.ret());
     life.set(served, get(job));

@@ -3,7 +3,8 @@
  * WebAssembly.Memory and split C by blocks of rows (parallel.ts: the task protocol, in wasm;
  * pool.ts: the workers). The call stays synchronous. Every element of C gets the same operations
  * in the same order as in the single-thread kernel (matmul.ts), so results are bitwise identical
- * whatever the thread count; products too small to pay for the hand-off run on the caller alone.
+ * whatever the thread count; products too small to pay for the hand-off run on the caller alone,
+ * in the single-thread kernel.
  *
  * @example
  * const spawner = nodeThreadSpawner();
@@ -11,11 +12,11 @@
  * const y = kernel?.matmul(x, w, 256, 784, 256, false, true, { bias: b, relu: true }); // 256×256
  * await kernel?.close();
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
-  checkBlocking, checkShapes, defaultBlocking, growMemory, roundUp,
+  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, roundUp,
   type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions,
 } from './matmul.js';
 import { packFunction } from './pack.js';
@@ -30,11 +31,16 @@ export interface ThreadedWasmMatmul extends WasmMatmul {
   ready(): Promise<void>;
   /** Stops and joins the workers; later calls run on the calling thread alone. Idempotent. */
   close(): Promise<void>;
-  /** Row tasks each thread has run (index 0: the caller). @internal For tests and benchmarks. */
-  rowTasksBySlot(): number[];
+  /** Rows of C each thread has computed (index 0: the caller). @internal For tests and benchmarks. */
+  rowsBySlot(): number[];
 }
 
-/** Busy-wait budgets, in polls (one poll is a few ns; see bench/matmul-wasm.ts). @internal */
+/**
+ * Busy-wait budgets, in polls (a worker's poll takes ~1.5 ns once optimised, so 10,000 ≈ 15 µs).
+ * Short on purpose: a spinning thread answers in ~1 µs instead of the 10-40 µs a wake-up costs
+ * here, but on a machine whose cores are busy with other work, spinning only burns the time
+ * slice the other thread needed (bench/matmul-wasm.ts measures both). @internal
+ */
 export interface SpinLimits {
   /** A worker's polls for the next job after finishing one, before it sleeps. */
   readonly worker: number;
@@ -44,7 +50,7 @@ export interface SpinLimits {
   readonly caller: number;
 }
 
-export const defaultSpins: SpinLimits = { worker: 100_000, ready: 20_000, caller: 100_000 };
+export const defaultSpins: SpinLimits = { worker: 10_000, ready: 20_000, caller: 10_000 };
 
 /** Below this many flops (2·m·k·n) a product runs on the caller alone. @internal (measured) */
 export const defaultMinParallelFlops = 4_000_000;
@@ -111,21 +117,30 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   set('workerSpins', spins.worker);
   set('readySpins', spins.ready);
   const pool = createWorkerPool({ module, memory, words, threads, spawner, callerSpins: spins.caller });
+  // Products that are not shared go to the single-thread kernel: same bits (the tests prove it),
+  // and copies into a non-shared memory run twice as fast (V8 copies into shared ones relaxed-atomically).
+  const alone = createWasmMatmul({ prefer: flavour, blocking });
+  if (alone?.flavour !== flavour) throw new BackendError('threaded wasm matmul', `expected the single-thread kernel in flavour ${flavour}, got ${alone?.flavour}`);
 
   const kernel: ThreadedWasmMatmul = {
     flavour,
     threads,
     ready: () => pool.ready(),
     close: () => pool.close(),
-    rowTasksBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowTasks >> 2) + slot)),
+    rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot >> 2) + slot)),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
-      const layout = planJob(fixed.end, m, k, n, blocking);
+      // Row blocks only change who computes an element, never how: any split gives the same bits.
+      const rowStarts = rowSchedule(m, threads, blocking.mc);
+      if (rowStarts.length < 3 || 2 * m * k * n < minParallelFlops || !pool.isOpen()) return alone.matmul(a, b, m, k, n, transA, transB, epilogue);
+      const rowTasks = rowStarts.length - 1;
+      const layout = planJob(fixed.end, m, k, n, rowTasks, blocking);
       growMemory(memory, layout.end);
       const heap = new Float32Array(memory.buffer); // re-viewed after any grow
       heap.set(a, layout.a >> 2);
       heap.set(b, layout.b >> 2);
       if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
+      new Int32Array(memory.buffer, layout.rowStarts, rowStarts.length).set(rowStarts);
 
       // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
       const aStrideK = 4 * (transA ? m : 1);
@@ -133,10 +148,8 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const kBlocks = Math.ceil(k / blocking.kc);
-      const mcBlock = rowBlock(m, threads, blocking.mc);
-      const rowTasks = Math.ceil(m / mcBlock);
       const fields: { readonly [F in ControlField]?: number } = {
-        k, kcBlock: blocking.kc, m, mcBlock, a: layout.a, bPack: layout.bPack, ready: layout.ready,
+        k, kcBlock: blocking.kc, rowStarts: layout.rowStarts, a: layout.a, bPack: layout.bPack, ready: layout.ready,
         aPackBase: fixed.aPack, aPackStride: fixed.aPackStride, scratchBase: fixed.scratch,
         aStrideK, aStrideW, bStrideK, bStrideW, ldc: 4 * n, chunkColumns,
         finalFlags: (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0),
@@ -155,9 +168,8 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         set('bias', layout.bias + 4 * jc);
         set('c', layout.c + 4 * jc);
         new Int32Array(memory.buffer, layout.ready, kBlocks).fill(0);
-        Atomics.store(words, Control.next >> 2, 0); // publishes the fields above with the job
-        const parallel = rowTasks > 1 && 2 * m * k * nc >= minParallelFlops;
-        pool.run(parallel, () => work(0, 0));
+        Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
+        pool.run(() => work(0, 0));
       }
       return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
     },
@@ -167,11 +179,17 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
 }
 
 /**
- * Rows per task: about four tasks per thread, so a thread slowed by a busy core hands its share
- * to the others, but at least 4 rows and at most blocking.mc (the A block must stay in L2).
+ * Row task boundaries, [0, …, m]: tasks shrink as the rows run out (a 1/(2·threads) share of the
+ * remaining rows each, a multiple of 4 between 4 and blocking.mc), so whichever thread runs last,
+ * slowed perhaps by a busy core, holds a small task and the others wait little for it.
  */
-function rowBlock(m: number, threads: number, mcMax: number): number {
-  return Math.max(4, Math.min(mcMax, roundUp(Math.ceil(m / (4 * threads)), 4)));
+function rowSchedule(m: number, threads: number, mcMax: number): number[] {
+  const starts = [0];
+  for (let at = 0; at < m;) {
+    at = Math.min(m, at + Math.max(4, Math.min(mcMax, roundUp(Math.ceil((m - at) / (2 * threads)), 4))));
+    starts.push(at);
+  }
+  return starts;
 }
 
 /** Control block at 0, then each thread's edge-tile scratch and A-panel buffer. */
@@ -189,10 +207,10 @@ function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
 /** The job's operands and the whole packed op(B) of one column block (every k block at once). */
 interface JobLayout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly bPack: number; readonly ready: number; readonly end: number;
+  readonly bPack: number; readonly ready: number; readonly rowStarts: number; readonly end: number;
 }
 
-function planJob(start: number, m: number, k: number, n: number, blocking: WasmMatmulBlocking): JobLayout {
+function planJob(start: number, m: number, k: number, n: number, rowTasks: number, blocking: WasmMatmulBlocking): JobLayout {
   let cursor = start;
   const take = (bytes: number): number => {
     const at = cursor;
@@ -205,5 +223,6 @@ function planJob(start: number, m: number, k: number, n: number, blocking: WasmM
   const c = take(4 * m * n);
   const bPack = take(4 * roundUp(Math.min(n, blocking.nc), 8) * k);
   const ready = take(4 * Math.ceil(k / blocking.kc));
-  return { a, b, bias, c, bPack, ready, end: cursor };
+  const rowStarts = take(4 * (rowTasks + 1));
+  return { a, b, bias, c, bPack, ready, rowStarts, end: cursor };
 }

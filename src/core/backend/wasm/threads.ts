@@ -1,8 +1,11 @@
 /**
  * The seam between the threaded matmul (portable: wasm, a shared WebAssembly.Memory and Atomics)
  * and the platform's way of starting a thread. Node implements it with `worker_threads`
- * (node-threads.ts); a browser would with `Worker` and `browserWorkerSource`, from inside a
- * dedicated worker, since a page's main thread may not block in Atomics.wait.
+ * (node-threads.ts). A browser spawner would be `new Worker(URL.createObjectURL(new Blob(
+ * [browserWorkerSource])))`, `postMessage(init)`, `cores: navigator.hardwareConcurrency` and a
+ * `join` that terminates the Worker once `serve` has returned; it needs a cross-origin-isolated
+ * page (SharedArrayBuffer) and must run the kernel inside a dedicated worker, because the
+ * calling thread blocks (Atomics.wait, memory.atomic.wait32) and a page's main thread may not.
  *
  * A worker's whole job is to instantiate the kernel module on the shared memory and call its
  * `serve` export, which returns only when the pool is stopped; everything else happens in wasm.
@@ -22,10 +25,11 @@ export interface ThreadInit {
 }
 
 export interface SpawnedThread {
-  /** Resolves once the thread has exited, whatever the reason. */
-  readonly exited: Promise<void>;
-  /** Forceful stop, for when the cooperative `stop` word is not enough. */
-  terminate(): void;
+  /**
+   * Resolves once the thread has exited, whatever the reason. The host stays alive until then
+   * (Node: the worker is ref'ed again), or a program awaiting this would simply end instead.
+   */
+  join(): Promise<void>;
 }
 
 export interface ThreadSpawner {
@@ -41,16 +45,14 @@ export interface ThreadSpawner {
 }
 
 /**
- * The worker body as source, for `eval` (Node) or a Blob URL (browsers): instantiate, announce,
- * serve. On any failure it raises `failed` and bumps `active` far from any value the caller may
+ * The worker body as source, for `eval` (Node) or a Blob URL (browsers): instantiate and serve. On any failure it raises `failed` and bumps `active` far from any value the caller may
  * be waiting on, so the caller wakes, sees `failed` and reports it rather than waiting forever.
  */
 const serveSource = `
 function serveMatmul(init) {
-  const words = new Int32Array(init.memory.buffer, init.control, ${Control.rowTasks >> 2});
+  const words = new Int32Array(init.memory.buffer, init.control, ${Control.rowsBySlot >> 2});
   try {
     const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-    Atomics.add(words, ${Control.online >> 2}, 1);
     instance.exports.serve(init.control, init.slot);
   } catch (error) {
     Atomics.store(words, ${Control.failed >> 2}, 1);
