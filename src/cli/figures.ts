@@ -27,15 +27,23 @@ export class FigureWriteError extends Error {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Writes every figure as SVG and PNG into `dir` (created if needed). */
-export const saveFigures = async (dir: string, figures: readonly Figure[], options: RasterOptions = {}): Promise<SavedFigures> => {
-  const bad = figures.find((figure) => !NAME.test(figure.name));
-  if (bad !== undefined) throw new FigureWriteError(`saveFigures: expected a plain file name (letters, digits, . _ -), got '${bad.name}'`);
+/**
+ * Creates the plots directory (and its parents) now, so that a run that will write pictures at
+ * its end fails before training rather than after it. Throws FigureWriteError.
+ */
+export const preparePlotsDirectory = async (dir: string): Promise<void> => {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
     throw new FigureWriteError(`cannot create the plots directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+};
+
+/** Writes every figure as SVG and PNG into `dir` (created if needed). */
+export const saveFigures = async (dir: string, figures: readonly Figure[], options: RasterOptions = {}): Promise<SavedFigures> => {
+  const bad = figures.find((figure) => !NAME.test(figure.name));
+  if (bad !== undefined) throw new FigureWriteError(`saveFigures: expected a plain file name (letters, digits, . _ -), got '${bad.name}'`);
+  await preparePlotsDirectory(dir);
   const warning = canRenderText(options.fonts)
     ? undefined
     : 'no font renders text, so the PNG titles and labels are missing; install DejaVu Sans (Debian: apt-get install fonts-dejavu-core)';

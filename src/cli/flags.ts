@@ -49,6 +49,41 @@ export const parseArgv = (argv: readonly string[], specs: FlagSpecs): E.Either<U
   return E.right(out);
 };
 
+/** Flags and the words between them (file names), in order; after `--` every word is an operand. */
+export interface FlagsAndOperands {
+  readonly flags: RawFlags;
+  readonly operands: readonly string[];
+}
+
+/**
+ * Like `parseArgv`, for commands that take operands (`purenet predict --checkpoint F a.png b.png`):
+ * words that are not flags (or flag values) are operands instead of errors, and `--` ends the
+ * flags so that a file named `--x` can be given.
+ */
+export const parseArgvWithOperands = (argv: readonly string[], specs: FlagSpecs): E.Either<UsageError, FlagsAndOperands> => {
+  const flagWords: string[] = [];
+  const operands: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '-') {
+      operands.push(arg);
+      continue;
+    }
+    flagWords.push(arg);
+    // A value flag written as two words takes the next word with it.
+    const spec = arg.includes('=') ? undefined : specs[arg.slice(2)];
+    if (spec?.value !== undefined && i + 1 < argv.length && !argv[i + 1].startsWith('--')) flagWords.push(argv[++i]);
+  }
+  return pipe(
+    parseArgv(flagWords, specs),
+    E.map((flags) => ({ flags, operands })),
+  );
+};
+
 /** Help text: a usage line, then one aligned line per flag with its default. */
 export const renderHelp = (usage: string, description: string, specs: FlagSpecs): string => {
   const rows = Object.entries(specs).map(([name, spec]) => [`--${name}${spec.value === undefined ? '' : ` ${spec.value}`}`, `${spec.help}${spec.default === undefined ? '' : ` (default: ${spec.default})`}`]);
@@ -82,6 +117,12 @@ export const choiceArg = <C extends string>(choices: readonly C[]): D.Decoder<un
 });
 
 export const stringArg: D.Decoder<unknown, string> = D.string;
+
+/** A file or directory name: any non-empty string. */
+export const pathArg: D.Decoder<unknown, string> = pipe(
+  D.string,
+  D.refine((s): s is string => s !== '', 'a non-empty path'),
+);
 
 /** Decodes and renders io-ts's error tree as the message of a usage error. */
 export const decodeWith = <A>(decoder: D.Decoder<unknown, A>, raw: unknown, what: string): E.Either<UsageError, A> =>

@@ -55,7 +55,7 @@ interface EpochProgress {
 
 export interface ProgressState {
   readonly current?: EpochProgress;
-  /** When the previous epoch ended (or the fold began): the next epoch's clock starts here. */
+  /** When the previous epoch ended, or the last line logged outside an epoch: the next epoch's clock starts here. */
   readonly epochClock: number;
   readonly barShown: boolean;
   readonly lastDraw: number;
@@ -90,9 +90,13 @@ export const advanceProgress = (config: ProgressConfig, state: ProgressState, ev
   const bar = (s: ProgressState): string => (s.current === undefined ? '' : `${CLEAR_LINE}${formatLiveLine(liveStatus(s.current, now), columns)}`);
   switch (event.kind) {
     case 'log': {
-      if (mode === 'json') return [state, out('', `${event.line}\n`)];
-      if (mode === 'tty' && state.barShown) return [{ ...state, lastDraw: now }, out(`${CLEAR_LINE}${event.line}\n${bar(state)}`)];
-      return [state, out(`${event.line}\n`)];
+      // Between epochs a log line reports work that is not training (loading data, evaluating,
+      // writing a checkpoint): the next epoch's clock starts after it, so samples/s and the ETA
+      // measure the steps alone.
+      const clocked = state.current === undefined ? { ...state, epochClock: now } : state;
+      if (mode === 'json') return [clocked, out('', `${event.line}\n`)];
+      if (mode === 'tty' && state.barShown) return [{ ...clocked, lastDraw: now }, out(`${CLEAR_LINE}${event.line}\n${bar(state)}`)];
+      return [clocked, out(`${event.line}\n`)];
     }
     case 'step': {
       const { step } = event;
@@ -156,7 +160,8 @@ export interface ProgressOptions {
 export const createProgress = (io: CliIo, options: ProgressOptions = {}): Progress => {
   const config: ProgressConfig = {
     mode: progressMode(io.stdout, options.json ?? false),
-    columns: io.stdout.columns ?? 80,
+    // A pseudo-terminal without a size (script, some CI runners) reports 0 columns.
+    columns: io.stdout.columns !== undefined && io.stdout.columns > 0 ? io.stdout.columns : 80,
     ...(options.epochLines === undefined ? {} : { epochLines: options.epochLines }),
     ...(options.redrawInterval === undefined ? {} : { redrawInterval: options.redrawInterval }),
   };

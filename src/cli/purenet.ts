@@ -4,9 +4,11 @@
  * error, 1 for a runtime error, each as one line on stderr prefixed by the command path.
  */
 import { bench, defaultBenchDeps, type BenchDeps } from './bench.js';
+import { evalCommand } from './eval.js';
 import { oneLine, RUNTIME_EXIT, RuntimeFailure, USAGE_EXIT, UsageFailure } from './failures.js';
 import type { CliIo } from './io.js';
 import { findPackage } from './package-root.js';
+import { predictCommand } from './predict.js';
 import { defaultTrainMnistDeps, trainMnist, type TrainMnistDeps } from './train-mnist.js';
 
 export interface PurenetDeps {
@@ -22,6 +24,7 @@ export const defaultDeps: PurenetDeps = {
 };
 
 const TASKS = ['mnist'] as const;
+const COMMANDS = ['train', 'eval', 'predict', 'bench'] as const;
 
 export const purenetHelp = (): string =>
   [
@@ -30,7 +33,9 @@ export const purenetHelp = (): string =>
     'purenet: a functional, immutable deep-learning library in TypeScript.',
     '',
     'commands:',
-    "  train mnist  the lecture's MNIST run: 784-256-10 MLP, Adam, progress per epoch (--json, --plots DIR)",
+    "  train mnist  the lecture's MNIST run: 784-256-10 MLP, Adam, progress per epoch (--json, --plots DIR, --save, --backend)",
+    '  eval         test accuracy and mean test loss of a checkpoint (--checkpoint FILE)',
+    '  predict      the digit in each 28×28 PNG or IDX image (--checkpoint FILE IMAGE…)',
     "  bench        the package's benchmarks",
     '',
     'options:',
@@ -65,6 +70,8 @@ const train = async (argv: readonly string[], io: CliIo, deps: PurenetDeps): Pro
 const dispatch = (argv: readonly string[], io: CliIo, deps: PurenetDeps): { readonly path: string; readonly run: () => Promise<number> } => {
   const [command, ...rest] = argv;
   if (command === 'train') return { path: `purenet train${rest[0] === undefined || rest[0].startsWith('-') ? '' : ` ${rest[0]}`}`, run: () => train(rest, io, deps) };
+  if (command === 'eval') return { path: 'purenet eval', run: () => evalCommand(rest, io) };
+  if (command === 'predict') return { path: 'purenet predict', run: () => predictCommand(rest, io) };
   if (command === 'bench') return { path: 'purenet bench', run: () => bench(rest, io, deps.bench) };
   return { path: 'purenet', run: () => top(command, io, deps) };
 };
@@ -78,8 +85,8 @@ const top = async (command: string | undefined, io: CliIo, deps: PurenetDeps): P
     io.stdout.write(`${deps.version()}\n`);
     return 0;
   }
-  if (command === undefined) throw new UsageFailure('expected a command (train, bench); see purenet --help');
-  throw new UsageFailure(`unknown command '${command}' (commands: train, bench; see purenet --help)`);
+  if (command === undefined) throw new UsageFailure(`expected a command (${COMMANDS.join(', ')}); see purenet --help`);
+  throw new UsageFailure(`unknown command '${command}' (commands: ${COMMANDS.join(', ')}; see purenet --help)`);
 };
 
 /** Runs `purenet ARGV…`; resolves to the exit code. Bugs (anything but a usage or runtime failure) are rethrown. */

@@ -44,4 +44,12 @@ describe('the purenet executable', () => {
     expect(records[1].testAccuracy).toBeGreaterThan(0.5);
     expect(run.stderr).toMatch(/^backend: cpu/);
   }, 60_000);
+
+  it('trains on the gpu.js backend in its cpu mode and reports the backend and mode', () => {
+    const run = purenet('train', 'mnist', '--backend', 'gpujs', '--mode', 'cpu', '--train-size', '256', '--test-size', '100', '--epochs', '1', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const record = JSON.parse(run.stdout) as { epoch: number; samples: number; testAccuracy: number };
+    expect([record.epoch, record.samples]).toEqual([0, 256]);
+    expect(run.stderr.split('\n')[0]).toBe('backend: gpujs (cpu, float32)');
+  }, 60_000);
 });

@@ -58,10 +58,44 @@ describe('progress on a terminal (fake TTY)', () => {
     expect(io.stdout.text().endsWith('\n')).toBe(true); // an interrupted bar keeps its line
   });
 
+  it('a terminal that reports 0 columns (a pty without a size) gets an 80-column bar, not an empty one', () => {
+    const io = fakeIo({ tty: true, columns: 0 });
+    const progress = createProgress(io);
+    progress.step({ epoch: 0, batchIndex: 0, batches: 2, size: 1, loss: 1 });
+    expect(io.stdout.text()).toMatch(/^\r\x1b\[Kepoch 1 \[/);
+    expect(io.stdout.text().length).toBeLessThanOrEqual(80 + 4);
+  });
+
   it('keeps quiet about epochs when the run prints its own lines', () => {
     const io = fakeIo({ tty: true });
     drive(io, { epochLines: false, redrawInterval: 0 });
     expect(screen(io.stdout.text())).toEqual(['backend: test', '']);
+  });
+});
+
+describe('the epoch clock', () => {
+  it('starts after the last line logged outside an epoch: setup and evaluation do not count as training', () => {
+    const io = fakeIo();
+    const progress = createProgress(io, { json: true });
+    progress.log('loading data');
+    io.tick(30); // loading, initialising, evaluating the initial parameters
+    progress.log('before training: ...');
+    for (let b = 0; b < 4; b++) {
+      io.tick(0.5);
+      progress.step({ epoch: 0, batchIndex: b, batches: 4, size: 100, loss: 1 });
+      if (b === 1) progress.log('a note inside the epoch does not restart its clock');
+    }
+    progress.epochEnd({ epoch: 0, loss: 1 });
+    io.tick(7); // evaluating and writing a checkpoint after the epoch
+    progress.log('checkpoint: saved');
+    io.tick(1);
+    progress.step({ epoch: 1, batchIndex: 0, batches: 1, size: 100, loss: 1 });
+    progress.epochEnd({ epoch: 1, loss: 1 });
+    const records = io.stdout.text().trimEnd().split('\n').map((line) => JSON.parse(line) as { seconds: number; samplesPerSecond: number });
+    expect(records.map((r) => [r.seconds, r.samplesPerSecond])).toEqual([
+      [2, 200],
+      [1, 100],
+    ]);
   });
 });
 

@@ -128,7 +128,7 @@ describe('examples/mnist --config', () => {
       [
         `mnist: invalid --config: readConfigFile(${path}): invalid configuration:`,
         'optional property "batchSize"',
-        '└─ cannot decode 64, should be absent: there is no option "batchSize" (the options are epochs, batch-size, lr, hidden, seed, backend, data, train-size, test-size, save, resume)',
+        '└─ cannot decode 64, should be absent: there is no option "batchSize" (the options are epochs, batch-size, lr, hidden, seed, backend, mode, threads, data, train-size, test-size, save, resume, plots)',
         'optional property "epochs"',
         '└─ cannot decode -1, should be an integer in [0, ∞]',
         '',
