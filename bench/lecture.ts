@@ -4,7 +4,7 @@
  * epoch reported separately as warm-up), the forward pass over the 10,000 test images, and peak
  * RSS. Used by bench/main.ts; numbers are medians.
  */
-import { adam, crossEntropy, dataset, shuffledBatches, applyUpdates, fit, type Dataset } from '../src/index.js';
+import { adam, crossEntropy, dataset, shuffledBatches, optimizerStep, fit, type Dataset } from '../src/index.js';
 import { key, split, tensor, toArray, valueAndGrad, type Backend, type Tensor } from '../src/core/index.js';
 import { mnistModel } from '../examples/mnist/run.js';
 import type { Mnist } from '../src/io/index.js';
@@ -51,9 +51,7 @@ export const profileStep = async (backend: Backend, mnist: Mnist, steps = 60): P
     const [loss, grads] = gradOf(params, x, host.y);
     await Promise.all([toArray(loss), toArray(grads.lin_1.weight)]);
     const t3 = now();
-    const [updates, nextState] = optimizer.update(grads, optState, params);
-    params = applyUpdates(params, updates);
-    optState = nextState;
+    [params, optState] = optimizerStep(optimizer, grads, optState, params);
     await toArray(params.lin_1.weight);
     const t4 = now();
     phases.data.push(t1 - t0);

@@ -4,7 +4,7 @@
  * alternately with purenet in the same session so the comparison is a ratio on one machine.
  * Prints markdown tables; `--json FILE` also writes the raw numbers.
  *
- * usage: npm run bench -- [--epochs N] [--rounds N] [--no-torch] [--kernels auto|js] [--gpujs MODES] [--json FILE]
+ * usage: npm run bench -- [--epochs N] [--rounds N] [--threads 1,2] [--no-torch] [--kernels auto|js] [--gpujs MODES] [--json FILE]
  *   --gpujs cpu,webasm,webgpu,headlessgl adds the gpu.js backend per mode (bench/gpujs.ts; slow in
  *   software: a step-time estimate, not full epochs).
  */
@@ -26,6 +26,7 @@ const flag = (name: string, fallback: string): string => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
 const epochs = Number(flag('epochs', '3'));
+const threadCounts = flag('threads', '1,2').split(',').map(Number);
 const rounds = Number(flag('rounds', '2'));
 const kernels = flag('kernels', 'auto') as 'auto' | 'js';
 const withTorch = !args.includes('--no-torch');
@@ -56,61 +57,75 @@ const torchAvailable = (): string | undefined => {
 };
 
 const main = async (): Promise<void> => {
-  const backend = cpuBackend({ kernels });
+  const backends = threadCounts.map((threads) => cpuBackend({ kernels, threads }));
   line(`# purenet bench — ${new Date().toISOString().slice(0, 10)}`);
   line(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, Node ${process.version}`);
-  line(`backend: ${backend.description}`);
   line();
 
-  line('## Matmul (GFLOP/s, median)');
-  line(matmulTable(backend));
-  line();
+  for (const backend of backends) {
+    line(`## Matmul, ${backend.description} (GFLOP/s, median)`);
+    line(matmulTable(backend));
+    line();
+  }
 
   const loaded = await loadMnist();
   if (E.isLeft(loaded)) throw new Error(formatIdxError(loaded.left));
   const mnist = loaded.right;
 
   line('## One training step, per phase (ms, median of 50 after 10 warm-up; batch 256)');
-  const phases = await profileStep(backend, mnist);
-  line('| data (gather+upload) | forward+loss | backward | optimizer (Adam) | step total |');
-  line('|---:|---:|---:|---:|---:|');
-  line(`| ${fmt(phases.dataMs)} | ${fmt(phases.forwardMs)} | ${fmt(phases.backwardMs)} | ${fmt(phases.optimizerMs)} | ${fmt(phases.stepMs)} |`);
+  line('| backend | data (gather+upload) | forward+loss | backward | optimizer (fused Adam) | step total |');
+  line('|---|---:|---:|---:|---:|---:|');
+  const phases = [];
+  for (const backend of backends) {
+    const p = await profileStep(backend, mnist);
+    phases.push(p);
+    line(`| ${backend.description} | ${fmt(p.dataMs)} | ${fmt(p.forwardMs)} | ${fmt(p.backwardMs)} | ${fmt(p.optimizerMs)} | ${fmt(p.stepMs)} |`);
+  }
   line();
 
   const dataDir = E.getOrElse(() => '')(defaultMnistDir());
   const torchProblem = withTorch ? torchAvailable() : 'disabled by --no-torch';
-  const ours: EpochTiming[] = [];
-  const theirs: TorchEpochs[] = [];
-  line(`## The lecture's run: ${epochs} epoch(s) x ${rounds} round(s), alternating purenet and PyTorch (1 thread)`);
+  line(`## The lecture's run: ${epochs} epoch(s) x ${rounds} round(s), purenet and PyTorch alternating, per thread count`);
   if (torchProblem !== undefined) line(`PyTorch: skipped — ${torchProblem}`);
-  for (let r = 0; r < rounds; r++) {
-    ours.push(await timeEpochs(backend, mnist, epochs));
-    if (torchProblem === undefined) {
-      const t = runTorch(dataDir, 1);
-      if (typeof t === 'string') line(`PyTorch run failed: ${t}`);
-      else theirs.push(t);
-    }
-  }
+  line('| system | threads | first epoch (s) | later epochs (s, median) | samples/s | test forward 10k (s) | test acc | peak RSS (MB) |');
+  line('|---|---:|---:|---:|---:|---:|---:|---:|');
   const steady = (xs: readonly number[]) => (xs.length > 1 ? xs.slice(1) : xs);
-  const oursEpoch = median(ours.flatMap((o) => steady(o.epochSeconds)));
-  const oursFirst = median(ours.map((o) => o.epochSeconds[0]));
-  line('| system | first epoch (s) | later epochs (s, median) | samples/s | test forward 10k (s) | test acc | peak RSS (MB) |');
-  line('|---|---:|---:|---:|---:|---:|---:|');
-  const last = ours[ours.length - 1];
-  line(`| purenet ${backend.description} | ${fmt(oursFirst)} | ${fmt(oursEpoch)} | ${Math.round(60000 / oursEpoch)} | ${fmt(median(ours.map((o) => o.forwardTestSeconds)), 3)} | ${fmt(last.testAccuracy, 4)} after ${epochs} | ${fmt(Math.max(...ours.map((o) => o.peakRssMb)), 0)} |`);
-  if (theirs.length > 0) {
-    const torchEpoch = median(theirs.flatMap((t) => steady(t.epochSeconds)));
-    line(`| PyTorch ${(spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout || '').trim()} + OpenBLAS, 1 thread | ${fmt(median(theirs.map((t) => t.epochSeconds[0])))} | ${fmt(torchEpoch)} | ${Math.round(60000 / torchEpoch)} | | ${fmt(theirs[theirs.length - 1].testAccuracy ?? NaN, 4)} after ${epochs} | |`);
-    line();
-    line(`ratio purenet / PyTorch (later epochs): ${fmt(oursEpoch / torchEpoch)}x`);
+  const torchVersion = torchProblem === undefined ? (spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout || '').trim() : '';
+  const ratios: string[] = [];
+  const results = [];
+  for (let b = 0; b < backends.length; b++) {
+    const backend = backends[b];
+    const threads = threadCounts[b];
+    const ours: EpochTiming[] = [];
+    const theirs: TorchEpochs[] = [];
+    for (let r = 0; r < rounds; r++) {
+      ours.push(await timeEpochs(backend, mnist, epochs));
+      if (torchProblem === undefined) {
+        const t = runTorch(dataDir, threads);
+        if (typeof t === 'string') line(`PyTorch run failed: ${t}`);
+        else theirs.push(t);
+      }
+    }
+    const oursEpoch = median(ours.flatMap((o) => steady(o.epochSeconds)));
+    const last = ours[ours.length - 1];
+    line(`| purenet ${backend.description} | ${threads} | ${fmt(median(ours.map((o) => o.epochSeconds[0])))} | ${fmt(oursEpoch)} | ${Math.round(60000 / oursEpoch)} | ${fmt(median(ours.map((o) => o.forwardTestSeconds)), 3)} | ${fmt(last.testAccuracy, 4)} after ${epochs} | ${fmt(Math.max(...ours.map((o) => o.peakRssMb)), 0)} |`);
+    if (theirs.length > 0) {
+      const torchEpoch = median(theirs.flatMap((t) => steady(t.epochSeconds)));
+      line(`| PyTorch ${torchVersion} + OpenBLAS | ${threads} | ${fmt(median(theirs.map((t) => t.epochSeconds[0])))} | ${fmt(torchEpoch)} | ${Math.round(60000 / torchEpoch)} | | ${fmt(theirs[theirs.length - 1].testAccuracy ?? NaN, 4)} after ${epochs} | |`);
+      ratios.push(`${threads} thread(s): purenet / PyTorch = ${fmt(oursEpoch / torchEpoch)}x`);
+    }
+    ratios.push(`RSS per epoch, ${threads} thread(s), last round (MB): ${last.rssMbPerEpoch.map((m) => fmt(m, 0)).join(', ')}`);
+    results.push({ threads, ours, theirs });
   }
-  line(`RSS per epoch (MB, last round): ${last.rssMbPerEpoch.map((m) => fmt(m, 0)).join(', ')}`);
+  line();
+  for (const r of ratios) line(r);
   if (gpujsModes !== '') {
     line();
     line('## gpujs backend per gpu.js mode (bench/gpujs.ts)');
     await runGpujsBench({ modes: gpujsModes.split(',') as GpujsMode[], runs: 5, steps: 5 });
   }
-  if (jsonPath !== '') writeFileSync(jsonPath, JSON.stringify({ backend: backend.description, phases, ours, theirs }, null, 2));
+  if (jsonPath !== '') writeFileSync(jsonPath, JSON.stringify({ phases, results }, null, 2));
+  await Promise.all(backends.map((b) => b.close()));
 };
 
 void dirname;

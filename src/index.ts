@@ -18,9 +18,9 @@ export {
   keyFromWords, split, foldIn, uniformValues, normalValues, permutation, normal, uniform, bernoulli, vjp,
   valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, compare, neg, exp, log, log1p, sqrt, erf,
   stopGradient, sum, max, reshape, broadcastTo, transpose, matmul, linear, softmaxCrossEntropy, mean, square,
-  logSumExp, type Backend, type BackendName, type DType, type CpuBackendOptions, type GpujsBackend,
-  type GpujsBackendOptions, type GpujsMode, type GpujsModeOption, type Shape, type Tensor, type Tree,
-  type TreeOf, type Key, type Pullback, type CustomVjpRules, type Operand, type Comparison,
+  logSumExp, type Backend, type BackendName, type DType, type CpuBackend, type CpuBackendOptions,
+  type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption, type Shape, type Tensor,
+  type Tree, type TreeOf, type Key, type Pullback, type CustomVjpRules, type Operand, type Comparison,
   type ReduceOptions, type MatmulOptions, type LinearActivation
 } from './core/index.js';
 
@@ -76,15 +76,15 @@ export {
   MAX_HEADER_BYTES, encodeSafetensors, decodeSafetensors, decodeSafetensorsHeader, CHECKSUM_KEY, crc32,
   contentChecksum, encodeParams, loadStateDict, flattenState, CHECKPOINT_FORMAT, OPTIMIZER_PREFIX,
   checkpointMetadataDecoder, encodeCheckpoint, decodeCheckpoint, checkpointConfig, restoreCheckpoint,
-  nodeFileSystem, writeFileAtomic, readSafetensorsFile, saveParams, loadParams, saveCheckpoint,
-  readCheckpointFile, loadCheckpoint, type IdxError, type IdxErrorTag, type IdxArray, type IdxArrayOf,
-  type IdxDataOf, type IdxDType, type ParseIdxOptions, type MnistFiles, type MnistPart, type Mnist,
-  type MnistSplit, type MnistOptions, type MnistSizeOptions, type MnistFromIdxOptions, type MnistIdx,
-  type JsonScalar, type ConfigError, type SafetensorsError, type SafetensorsErrorTag, type SafetensorsDType,
-  type FloatDType, type WritableDType, type HeaderEntry, type SafetensorsHeader, type SafetensorsTensor,
-  type Safetensors, type TensorToWrite, type EncodeSafetensorsOptions, type DecodeSafetensorsOptions,
-  type DecodedHeader, type EncodeParamsOptions, type LoadStateDictOptions, type FlatState, type StateProblem,
-  type DataPosition, type TrainingCheckpoint, type CheckpointContents, type CheckpointTemplate,
-  type CheckpointSourceOptions, type AtomicFileSystem, type WritableFile, type WriteError,
-  type AtomicWriteOptions, type WriteOptions
+  nodeFileSystem, writeFileAtomic, checkWritableTarget, readSafetensorsFile, saveParams, loadParams,
+  saveCheckpoint, readCheckpointFile, loadCheckpoint, type IdxError, type IdxErrorTag, type IdxArray,
+  type IdxArrayOf, type IdxDataOf, type IdxDType, type ParseIdxOptions, type MnistFiles, type MnistPart,
+  type Mnist, type MnistSplit, type MnistOptions, type MnistSizeOptions, type MnistFromIdxOptions,
+  type MnistIdx, type JsonScalar, type ConfigError, type SafetensorsError, type SafetensorsErrorTag,
+  type SafetensorsDType, type FloatDType, type WritableDType, type HeaderEntry, type SafetensorsHeader,
+  type SafetensorsTensor, type Safetensors, type TensorToWrite, type EncodeSafetensorsOptions,
+  type DecodeSafetensorsOptions, type DecodedHeader, type EncodeParamsOptions, type LoadStateDictOptions,
+  type FlatState, type StateProblem, type DataPosition, type TrainingCheckpoint, type CheckpointContents,
+  type CheckpointTemplate, type CheckpointSourceOptions, type AtomicFileSystem, type WritableFile,
+  type WriteError, type AtomicWriteOptions, type WriteOptions
 } from './io/index.js';

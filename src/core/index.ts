@@ -3,7 +3,7 @@
  * for src/index.ts. Explicit named re-exports only.
  */
 export type { AdamHyper, Backend, BackendName, DType, DeviceBuffer, MatmulSpec, MatmulEpilogue, CrossEntropyTargets, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
-export { cpuBackend, type CpuBackendOptions } from './backend/cpu.js';
+export { cpuBackend, type CpuBackend, type CpuBackendOptions } from './backend/cpu.js';
 export { referenceBackend } from './backend/reference.js';
 export { gpujsBackend, type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption } from './backend/gpujs/gpujs-backend.js';
 export { PurenetError, ShapeError, InvalidArgumentError, BackendError } from './errors.js';

@@ -1,7 +1,7 @@
 /** The byte emitter's encodings, checked against the spec's examples and by round trip. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Code, encodeModule, get, i32, add, signedLeb, unsignedLeb } from '../../../src/core/backend/wasm/emit.js';
+import { Code, encodeModule, get, i32, i64, add, atomicAdd, atomicLoad, atomicWait32, signedLeb, unsignedLeb } from '../../../src/core/backend/wasm/emit.js';
 
 function decodeUnsigned(bytes: readonly number[]): number {
   return bytes.reduce((value, byte, index) => value + (byte & 0x7f) * 2 ** (7 * index), 0);
@@ -38,5 +38,28 @@ describe('wasm emitter', () => {
     expect(WebAssembly.validate(bytes)).toBe(true);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
     expect((instance.exports.addMinus3 as (x: number, y: number) => number)(40, 5)).toBe(42);
+  });
+
+  it('builds a module over a shared memory whose atomics the engine runs', () => {
+    // bump(addr): memory[addr] += 5, returning the old value; peek(addr); waitIfNot(addr, v): wait32 with a 0 ns timeout.
+    const bump = new Code(['i32']);
+    bump.emit(atomicAdd(get(bump.param(0)), i32(5)));
+    const peek = new Code(['i32']);
+    peek.emit(atomicLoad(get(peek.param(0)), 4));
+    const waitIfNot = new Code(['i32', 'i32']);
+    waitIfNot.emit(atomicWait32(get(waitIfNot.param(0)), get(waitIfNot.param(1)), i64(0)));
+    const bytes = encodeModule([
+      { name: 'bump', params: bump.params, results: ['i32'], code: bump },
+      { name: 'peek', params: peek.params, results: ['i32'], code: peek },
+      { name: 'waitIfNot', params: waitIfNot.params, results: ['i32'], code: waitIfNot },
+    ], { shared: { maximumPages: 2 } });
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<string, (...args: number[]) => number>;
+    new Int32Array(memory.buffer)[3] = 37;
+    expect([exports.bump?.(8), exports.bump?.(8), exports.peek?.(8), exports.peek?.(4)]).toEqual([0, 5, 37, 10]);
+    expect([exports.waitIfNot?.(8), exports.waitIfNot?.(8, 10)]).toEqual([1, 2]); // not-equal, then timed out
+    // A plain (unshared) memory does not satisfy a shared import.
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } })).toThrow();
   });
 });

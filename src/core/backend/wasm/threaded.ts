@@ -37,9 +37,10 @@ export interface ThreadedWasmMatmul extends WasmMatmul {
 
 /**
  * Busy-wait budgets, in polls (a worker's poll takes ~1.5 ns once optimised, so 10,000 ≈ 15 µs).
- * Short on purpose: a spinning thread answers in ~1 µs instead of the 10-40 µs a wake-up costs
- * here, but on a machine whose cores are busy with other work, spinning only burns the time
- * slice the other thread needed (bench/matmul-wasm.ts measures both). @internal
+ * Short on purpose. Measured here: a spinning worker answers in 0.3 µs, a sleeping one in 25-35 µs;
+ * yet products separated by other work (a training step) ran as fast with 10,000 polls as with
+ * 300,000, while with the other core busy the long spin made them 20% slower: it burns the time
+ * slice the other thread needed. @internal
  */
 export interface SpinLimits {
   /** A worker's polls for the next job after finishing one, before it sleeps. */
@@ -52,7 +53,11 @@ export interface SpinLimits {
 
 export const defaultSpins: SpinLimits = { worker: 10_000, ready: 20_000, caller: 10_000 };
 
-/** Below this many flops (2·m·k·n) a product runs on the caller alone. @internal (measured) */
+/**
+ * Below this many flops (2·m·k·n) a product runs on the caller alone. Measured with the other core
+ * free: 2 threads gave 0.9× on 256×256·256×10 (1.3 MFLOP), 0.95× on 128×128·128×64 (2.1), 1.2× on
+ * 128³ (4.2), 1.4× on 8.4 MFLOP and 1.8× on the MLP's 103 MFLOP products. @internal
+ */
 export const defaultMinParallelFlops = 4_000_000;
 
 export interface ThreadedWasmMatmulOptions extends WasmMatmulOptions {
