@@ -3,9 +3,8 @@
  * strings to typed, range-checked options, with defaults that run in a few seconds.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as D from 'io-ts/lib/Decoder.js';
-import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import { choiceArg, intArg, positiveNumberArg, type FlagSpecs, type UsageError, parseCommand, type ParsedCommand } from '../../src/cli/flags.js';
 
 export const backendNames = ['cpu', 'reference'] as const;
 export type BackendChoice = (typeof backendNames)[number];
@@ -44,18 +43,7 @@ const flagsDecoder = D.partial({
   backend: choiceArg(backendNames),
 });
 
-export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: CustomLayerOptions };
+export type ParsedArgs = ParsedCommand<CustomLayerOptions>;
 
 /** argv (without node and script) → options, `--help`, or a usage error. */
-export const parseCustomLayerArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> =>
-  pipe(
-    parseArgv(argv, flagSpecs),
-    E.chain((raw) =>
-      raw.help === true
-        ? E.right<UsageError, ParsedArgs>({ _tag: 'help' })
-        : pipe(
-            decodeWith(flagsDecoder, raw, 'options'),
-            E.map((f): ParsedArgs => ({ _tag: 'run', options: { ...defaults, ...f } })),
-          ),
-    ),
-  );
+export const parseCustomLayerArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> => parseCommand(argv, flagSpecs, flagsDecoder, (flags) => ({ ...defaults, ...flags }));

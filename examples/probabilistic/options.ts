@@ -3,9 +3,8 @@
  * raw flag strings into typed, range-checked options with defaults that run in seconds.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as D from 'io-ts/lib/Decoder.js';
-import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, stringArg, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import { choiceArg, intArg, positiveNumberArg, stringArg, type FlagSpecs, type UsageError, parseCommand, type ParsedCommand } from '../../src/cli/flags.js';
 import { varianceHeads, type VarianceHead } from './models.js';
 
 export const backendNames = ['cpu', 'reference'] as const;
@@ -78,18 +77,7 @@ const withDefaults = (raw: D.TypeOf<typeof flagsDecoder>): ProbabilisticOptions 
   plots: raw.plots,
 });
 
-export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: ProbabilisticOptions };
+export type ParsedArgs = ParsedCommand<ProbabilisticOptions>;
 
 /** argv (without node and script) → options, `--help`, or a usage error. */
-export const parseProbabilisticArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> =>
-  pipe(
-    parseArgv(argv, flagSpecs),
-    E.chain((raw) =>
-      raw.help === true
-        ? E.right<UsageError, ParsedArgs>({ _tag: 'help' })
-        : pipe(
-            decodeWith(flagsDecoder, raw, 'options'),
-            E.map((flags): ParsedArgs => ({ _tag: 'run', options: withDefaults(flags) })),
-          ),
-    ),
-  );
+export const parseProbabilisticArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> => parseCommand(argv, flagSpecs, flagsDecoder, withDefaults);

@@ -3,9 +3,8 @@
  * flag strings into typed, range-checked options with defaults that run in a few seconds.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as D from 'io-ts/lib/Decoder.js';
-import { choiceArg, decodeWith, intArg, parseArgv, positiveNumberArg, stringArg, type FlagSpecs, type UsageError } from '../../src/cli/flags.js';
+import { choiceArg, intArg, positiveNumberArg, stringArg, type FlagSpecs, type UsageError, parseCommand, type ParsedCommand } from '../../src/cli/flags.js';
 
 export const backendNames = ['cpu', 'reference'] as const;
 export type BackendChoice = (typeof backendNames)[number];
@@ -87,18 +86,7 @@ const withDefaults = (raw: D.TypeOf<typeof flagsDecoder>): RegressionOptions => 
   plots: raw.plots,
 });
 
-export type ParsedArgs = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: RegressionOptions };
+export type ParsedArgs = ParsedCommand<RegressionOptions>;
 
 /** argv (without node and script) → options, `--help`, or a usage error. */
-export const parseRegressionArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> =>
-  pipe(
-    parseArgv(argv, flagSpecs),
-    E.chain((raw) =>
-      raw.help === true
-        ? E.right<UsageError, ParsedArgs>({ _tag: 'help' })
-        : pipe(
-            decodeWith(flagsDecoder, raw, 'options'),
-            E.map((flags): ParsedArgs => ({ _tag: 'run', options: withDefaults(flags) })),
-          ),
-    ),
-  );
+export const parseRegressionArgs = (argv: readonly string[]): E.Either<UsageError, ParsedArgs> => parseCommand(argv, flagSpecs, flagsDecoder, withDefaults);

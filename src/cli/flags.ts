@@ -130,3 +130,28 @@ export const decodeWith = <A>(decoder: D.Decoder<unknown, A>, raw: unknown, what
     decoder.decode(raw),
     E.mapLeft((error) => usageError(`invalid ${what}:\n${D.draw(error)}`)),
   );
+
+/** What a command's argv means: `--help`, or options to run with. */
+export type ParsedCommand<O> = { readonly _tag: 'help' } | { readonly _tag: 'run'; readonly options: O };
+
+/**
+ * The whole argv boundary of a command: split the flags, answer `--help`, decode the rest with
+ * io-ts and fill in defaults (`toOptions`). Every failure is one UsageError value.
+ */
+export const parseCommand = <F, O>(
+  argv: readonly string[],
+  specs: FlagSpecs,
+  decoder: D.Decoder<unknown, F>,
+  toOptions: (flags: F) => O,
+): E.Either<UsageError, ParsedCommand<O>> =>
+  pipe(
+    parseArgv(argv, specs),
+    E.chain((raw) =>
+      raw.help === true
+        ? E.right<UsageError, ParsedCommand<O>>({ _tag: 'help' })
+        : pipe(
+            decodeWith(decoder, raw, 'options'),
+            E.map((flags): ParsedCommand<O> => ({ _tag: 'run', options: toOptions(flags) })),
+          ),
+    ),
+  );
