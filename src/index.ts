@@ -17,11 +17,11 @@ export {
   ones, toArray, item, toBackend, isTensor, flattenTree, unflattenTree, treeLeaves, treeMap, treeZip, key,
   keyFromWords, split, foldIn, uniformValues, normalValues, permutation, normal, uniform, bernoulli, vjp,
   valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, compare, neg, exp, log, log1p, sqrt, erf,
-  stopGradient, sum, max, reshape, broadcastTo, transpose, matmul, linear, softmaxCrossEntropy, mean, square,
-  logSumExp, type Backend, type BackendName, type DType, type CpuBackend, type CpuBackendOptions,
-  type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption, type Shape, type Tensor,
-  type Tree, type TreeOf, type Key, type Pullback, type CustomVjpRules, type Operand, type Comparison,
-  type ReduceOptions, type MatmulOptions, type LinearActivation
+  stopGradient, sum, max, reshape, broadcastTo, transpose, concat, slice, matmul, linear,
+  softmaxCrossEntropy, mean, square, logSumExp, type Backend, type BackendName, type DType, type CpuBackend,
+  type CpuBackendOptions, type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption,
+  type Shape, type Tensor, type Tree, type TreeOf, type Key, type Pullback, type CustomVjpRules,
+  type Operand, type Comparison, type ReduceOptions, type MatmulOptions, type LinearActivation
 } from './core/index.js';
 
 // layers

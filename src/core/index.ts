@@ -37,6 +37,8 @@ export { max } from './primitives/max.js';
 export { reshape } from './primitives/reshape.js';
 export { broadcastTo } from './primitives/broadcast-to.js';
 export { transpose } from './primitives/transpose.js';
+export { concat } from './primitives/concat.js';
+export { slice } from './primitives/slice.js';
 export { matmul, type MatmulOptions } from './primitives/matmul.js';
 export { linear, type LinearActivation } from './primitives/linear.js';
 export { softmaxCrossEntropy, checkLabels } from './primitives/softmax-cross-entropy.js';

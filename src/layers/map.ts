@@ -6,17 +6,16 @@
  * Cost. A row-wise f (`Layer.rowwise`: dense, the activations, dropout, and compositions of them)
  * already treats leading axes as batch axes, so it runs once on the whole batch (dense folds the
  * extra axes into its matrix rows with a free reshape): no extra cost. Any other f runs once per
- * row. Core has no slice or stack primitive, so row i is selected by a one-hot matmul
- * (`[1, N] x [N, M]`) and the results are stacked by adding one-hot outer products: about
- * N^2 (M + K) extra multiply-adds for rows of M inputs and K outputs, N calls of f, and a
- * non-finite input in any row gives NaN in every row (inf * 0). Fine for small batches and
- * tests; mark f `rowwise: true` if it is, or ask for slice/stack primitives.
+ * row: row i is taken with core's `slice` and the results are joined with `concat` on a new
+ * leading axis, both copies, so the extra cost is linear in the values (plus N calls of f and
+ * their kernel launches), and a non-finite value stays in its own row. Mark f `rowwise: true` if
+ * it is, to run it once on the whole batch instead.
  *
  * @example
  * map(dense(16, 8)).apply(params, tokens);                          // [B, T, 16] -> [B, T, 8], one kernel
  * map((x: Tensor) => div(x, sum(x))).apply({}, x);                  // [N, 5]: each row divided by its own sum
  */
-import { add, formatShape, matmul, mul, reshape, shapesEqual, ShapeError, split, tensor, zeros, type Shape, type Tensor } from '../core/index.js';
+import { concat, formatShape, reshape, shapesEqual, ShapeError, slice, split, zeros, type Shape, type Tensor } from '../core/index.js';
 import { apiName, applyEntry, checkEntry, childContext, describeEntry, initSingle, isRowwise, type Entry } from './entries.js';
 import type { EntryInput, EntryOutput, WrappedParams } from './entry-types.js';
 import { evalContext, type ApplyContext, type Layer, type ShapePreservingLayer } from './layer.js';
@@ -35,35 +34,26 @@ export type MappedLayer<E> = PreservesShape<E> extends true
   ? ShapePreservingLayer<WrappedParams<E>>
   : Layer<WrappedParams<E>, Tensor<Batched<ShapeOf<EntryInput<E>>>>, Tensor<Batched<ShapeOf<EntryOutput<E, EntryInput<E>>>>>>;
 
-/** A `[rows, cols]` constant with a single one at (i, j). */
-const oneHot = (like: Tensor, rows: number, cols: number, i: number, j: number): Tensor => {
-  const values = new Float64Array(rows * cols);
-  values[i * cols + j] = 1;
-  return tensor(like.backend, values, [rows, cols]);
-};
-
-/** f applied to each row separately, composed from matmul / mul / add (see the module doc). */
+/** f applied to each row separately: slice each row, concat the results (see the module doc). */
 const rowByRow = (api: string, entry: Entry, params: never, x: Tensor, context: ApplyContext): Tensor => {
   const [n, ...rowShape] = x.shape;
-  const rowSize = rowShape.reduce((s, d) => s * d, 1);
   if (n === 0) {
     // No rows to run: f's output shape still comes from one call on a zero row.
     const probe = applyEntry(entry, params, zeros(x.backend, rowShape), { train: false, ...(context.path === undefined ? {} : { path: context.path }) });
     return zeros(x.backend, [0, ...probe.shape]);
   }
-  const x2 = reshape(x, [n, rowSize]);
   const keys = context.key === undefined ? undefined : split(context.key, n);
+  const size = x.shape.map((d, a) => (a === 0 ? 1 : d));
   let first: Shape | undefined;
-  let out: Tensor | undefined;
+  const rows: Tensor[] = [];
   for (let i = 0; i < n; i++) {
-    const row = reshape(matmul(oneHot(x, 1, n, 0, i), x2), rowShape);
+    const row = reshape(slice(x, x.shape.map((_, a) => (a === 0 ? i : 0)), size), rowShape);
     const y = applyEntry(entry, params, row, childContext(context, context.path, keys?.[i]));
     first ??= y.shape;
     if (!shapesEqual(y.shape, first)) throw new ShapeError(api, `expected every row to give the shape of row 0, ${formatShape(first)}, got ${formatShape(y.shape)} at row ${i}`);
-    const placed = mul(oneHot(x, n, 1, i, 0), reshape(y, [1, y.size]));
-    out = out === undefined ? placed : add(out, placed);
+    rows.push(reshape(y, [1, ...y.shape]));
   }
-  return reshape(out as Tensor, [n, ...(first as Shape)]);
+  return concat(rows, 0);
 };
 
 /** `f` over the leading axis of its input; see the module doc. */

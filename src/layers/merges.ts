@@ -4,17 +4,14 @@
  * `concatAll` joins them along the last axis. All three are composed from primitives, so their
  * gradients come from the same autodiff, and all three are row-wise (see `Layer.rowwise`).
  *
- * `concatAll` has no primitive to stand on (core has no concat or slice): each output `[M, d_j]`
- * is multiplied by a constant 0/1 placement matrix `[d_j, D]` and the products are added, so it
- * costs M * D * D multiply-adds for total width D (like a dense layer D -> D) instead of a copy,
- * and an infinite value in a row turns that whole row to NaN (inf * 0). A `concat` primitive
- * (forward: a copy; VJP: slices of the cotangent) would remove both costs.
+ * `concatAll` is core's `concat` primitive on the last axis: a copy, linear in the values, whose
+ * VJP hands each branch its slice of the cotangent; a non-finite value stays in its own place.
  *
  * @example
  * parallel({ a: dense(4, 3), b: dense(4, 3) }, addAll);      // [N, 4] -> [N, 3]
  * parallel({ a: dense(4, 3), b: dense(4, 5) }, concatAll);   // [N, 4] -> [N, 8]
  */
-import { add, formatShape, matmul, mul, reshape, shapesEqual, ShapeError, tensor, type Shape, type Tensor } from '../core/index.js';
+import { add, concat, formatShape, mul, shapesEqual, ShapeError, type Shape, type Tensor } from '../core/index.js';
 import type { Add, CommonShape, Fits, FormatShape, IsWideShape, LastOfUnion, ShapeMismatch, ShapeOf, UnionToTuple } from './shape-types.js';
 
 /** What a merge is told besides the outputs: the API name to use in its errors. */
@@ -87,13 +84,6 @@ export const addAll = rowwiseMerge('addAll', elementwise('addAll', add));
 /** The elementwise product of the branch outputs, which must have one shape (a gate: `a * sigmoid(b)`). */
 export const multiplyAll = rowwiseMerge('multiplyAll', elementwise('multiplyAll', mul));
 
-/** `[M, D]` placement of a `[d, D]` block at column `offset`: ones on the shifted diagonal. */
-const placement = (like: Tensor, width: number, total: number, offset: number): Tensor => {
-  const values = new Float64Array(width * total);
-  for (let k = 0; k < width; k++) values[k * total + offset + k] = 1;
-  return tensor(like.backend, values, [width, total]);
-};
-
 const concatenate = <R extends BranchOutputs>(outputs: R, context: MergeContext = { api: 'parallel' }): Tensor<ConcatShape<R>> => {
   const entries = tensorsOf(context.api, 'concatAll', outputs);
   const [, first] = entries[0];
@@ -102,23 +92,13 @@ const concatenate = <R extends BranchOutputs>(outputs: R, context: MergeContext 
   if (!entries.every(fits)) {
     throw new ShapeError(context.api, `concatAll expected branch outputs that differ only in the last axis, got ${describeShapes(entries)}`);
   }
-  const rows = leading.reduce((n, d) => n * d, 1);
-  const total = entries.reduce((n, [, t]) => n + t.shape[t.shape.length - 1], 0);
-  let offset = 0;
-  let out: Tensor | undefined;
-  for (const [, t] of entries) {
-    const width = t.shape[t.shape.length - 1];
-    const placed = matmul(reshape(t, [rows, width]), placement(t, width, total, offset));
-    out = out === undefined ? placed : add(out, placed);
-    offset += width;
-  }
-  return reshape(out as Tensor, [...leading, total]) as Tensor<ConcatShape<R>>;
+  return concat(entries.map(([, t]) => t), first.shape.length - 1) as Tensor<ConcatShape<R>>;
 };
 
 /**
  * The branch outputs joined along the last axis, in the branches' declaration order:
  * `[..., d_1]`, `[..., d_2]` give `[..., d_1 + d_2]` (the sum is computed in the types too).
- * See the module doc for its cost.
+ * A copy (core's `concat`), linear in the values.
  */
 export const concatAll = rowwiseMerge('concatAll', concatenate);
 

@@ -85,6 +85,13 @@ export interface Backend {
   reduce(op: ReduceOp, x: DeviceBuffer, shape: Shape, axes: readonly number[]): DeviceBuffer;
   broadcastTo(x: DeviceBuffer, shape: Shape, outShape: Shape): DeviceBuffer;
   transpose(x: DeviceBuffer, shape: Shape, perm: readonly number[]): DeviceBuffer;
+  /**
+   * Joins `inputs` along `axis` in order; they agree on every other axis, and `outShape` is the
+   * result's shape (`outShape[axis]` = the sum of theirs). Inputs may be empty.
+   */
+  concat(inputs: readonly { readonly buffer: DeviceBuffer; readonly shape: Shape }[], axis: number, outShape: Shape): DeviceBuffer;
+  /** The block of `x` (of `shape`) that starts at `begin` and has shape `outShape` (it fits). */
+  slice(x: DeviceBuffer, shape: Shape, begin: readonly number[], outShape: Shape): DeviceBuffer;
   matmul(a: DeviceBuffer, b: DeviceBuffer, spec: MatmulSpec, epilogue?: MatmulEpilogue): DeviceBuffer;
 
   /** Per-row loss l[n] = sum_c a[n,c] (lse(z_n) - z[n,c]) and the row softmax, for logits [n, c]. */

@@ -7,6 +7,7 @@
 import { addDef } from './add.js';
 import { broadcastToDef } from './broadcast-to.js';
 import { compareDef } from './compare.js';
+import { concatDef } from './concat.js';
 import { divDef } from './div.js';
 import { erfDef } from './erf.js';
 import { expDef } from './exp.js';
@@ -20,6 +21,7 @@ import { mulDef } from './mul.js';
 import { negDef } from './neg.js';
 import type { PrimitiveDef } from './primitive.js';
 import { reshapeDef } from './reshape.js';
+import { sliceDef } from './slice.js';
 import { softmaxCrossEntropyDef } from './softmax-cross-entropy.js';
 import { sqrtDef } from './sqrt.js';
 import { stopGradientDef } from './stop-gradient.js';
@@ -31,7 +33,7 @@ import { transposeDef } from './transpose.js';
 export type PrimitiveName =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'compare'
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'tanh' | 'erf' | 'stopGradient'
-  | 'sum' | 'max' | 'reshape' | 'broadcastTo' | 'transpose'
+  | 'sum' | 'max' | 'reshape' | 'broadcastTo' | 'transpose' | 'concat' | 'slice'
   | 'matmul' | 'linear' | 'softmaxCrossEntropy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own params type
@@ -55,6 +57,8 @@ export const primitives: { readonly [P in PrimitiveName]: PrimitiveDef<any, any>
   reshape: reshapeDef,
   broadcastTo: broadcastToDef,
   transpose: transposeDef,
+  concat: concatDef,
+  slice: sliceDef,
   matmul: matmulDef,
   linear: linearDef,
   softmaxCrossEntropy: softmaxCrossEntropyDef,

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import {
-  add, broadcastTo, compare, div, erf, exp, linear, log, log1p, matmul, max, maximum, mul, neg, reshape,
-  shapesEqual, softmaxCrossEntropy, sqrt, stopGradient, sub, sum, tanh, tensor, transpose,
+  add, broadcastTo, compare, concat, div, erf, exp, linear, log, log1p, matmul, max, maximum, mul, neg, reshape,
+  shapesEqual, slice, softmaxCrossEntropy, sqrt, stopGradient, sub, sum, tanh, tensor, transpose,
   type Backend, type Comparison, type PrimitiveName, type Shape, type Tensor,
 } from '../../../src/core/index.js';
 import {
@@ -159,6 +159,30 @@ export const primitiveCases: { readonly [P in PrimitiveName]: PrimitiveCase } = 
       shapes(size)
         .chain((shape) => fc.tuple(tensorArb(backend, shape), fc.option(permutationArb(shape.length), { nil: undefined })))
         .map(([x, perm]) => describedCall(`transpose(${perm === undefined ? '' : `[${perm.join(', ')}]`})`, ['x'], [x], (x) => transpose(x, perm))),
+    agreement: elementwiseAgreement,
+  },
+  concat: {
+    inputs: (backend, size) =>
+      shapes(size, 1)
+        .chain((shape) => fc.tuple(fc.constant(shape), fc.integer({ min: 0, max: shape.length - 1 }), fc.array(fc.integer({ min: 1, max: size.maxDim }), { minLength: 2, maxLength: 3 })))
+        .chain(([shape, axis, widths]) => tensorsArb(backend, widths.map((w) => shape.map((d, a) => (a === axis ? w : d)))).map((xs) => ({ axis, xs })))
+        .map(({ axis, xs }) => describedCall(`concat(axis ${axis})`, xs.map((_, k) => `x${k}`), xs, (...xs) => concat(xs, axis))),
+    agreement: elementwiseAgreement,
+  },
+  slice: {
+    inputs: (backend, size) =>
+      shapes(size)
+        .chain((shape) =>
+          fc.tuple(
+            tensorArb(backend, shape),
+            fc.tuple(...shape.map((d) => fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.oneof(fc.constant(-1), fc.integer({ min: 1, max: d - b })))))),
+          ),
+        )
+        .map(([x, bounds]) => {
+          const begin = bounds.map(([b]) => b);
+          const extent = bounds.map(([, s]) => s);
+          return describedCall(`slice([${begin.join(', ')}], [${extent.join(', ')}])`, ['x'], [x], (x) => slice(x, begin, extent));
+        }),
     agreement: elementwiseAgreement,
   },
   matmul: {

@@ -5,6 +5,7 @@
  */
 import type { Backend, BackendName, DeviceBuffer, DType, MatmulEpilogue, MatmulSpec } from '../backend.js';
 import { sizeOf } from '../../shape.js';
+import * as blocks from './blocks.js';
 import * as kernels from './kernels.js';
 import type { FloatArray, FloatArrayConstructor } from './kernels.js';
 import type { Epilogue } from './matmul.js';
@@ -40,6 +41,8 @@ export const arrayBackend = (config: ArrayBackendConfig): Backend => {
     reduce: (op, x, shape, axes) => asBuffer(kernels.reduce(Out, op, asArray(x), shape, axes)),
     broadcastTo: (x, shape, outShape) => asBuffer(kernels.broadcastTo(Out, asArray(x), shape, outShape)),
     transpose: (x, shape, perm) => asBuffer(kernels.transpose(Out, asArray(x), shape, perm)),
+    concat: (inputs, axis, outShape) => asBuffer(blocks.concat(Out, inputs.map(({ buffer, shape }) => ({ x: asArray(buffer), shape })), axis, outShape)),
+    slice: (x, shape, begin, outShape) => asBuffer(blocks.slice(Out, asArray(x), shape, begin, outShape)),
     matmul: (a, b, spec, epilogue?: MatmulEpilogue) =>
       asBuffer(
         config.matmul(asArray(a), asArray(b), spec, epilogue === undefined ? undefined : {

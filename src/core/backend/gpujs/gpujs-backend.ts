@@ -17,6 +17,7 @@ import type { AdamHyper, Backend, CrossEntropyTargets, DeviceBuffer } from '../b
 import { adamMomentSpec, adamResultSpec, adamVariant } from './adam.js';
 import { backwardSpec, hostTargets, lossSpec, softmaxSpec, statsSpec } from './cross-entropy.js';
 import { createDevice, fromDevice, toDevice, type DeviceStats, type GpujsBuffer } from './device.js';
+import { CONCAT_ARITY, concatSpec, sliceSpec } from './blocks.js';
 import { binarySpec, broadcastSpec, transposeSpec, unarySpec } from './elementwise.js';
 import { formatDims, MAX_ELEMENTS } from './indexing.js';
 import { matmulSpec } from './matmul.js';
@@ -129,6 +130,32 @@ export const gpujsBackend = async (options: GpujsBackendOptions = {}): Promise<G
     transpose: (x, shape, perm) => {
       checkSize('gpujs transpose', shape);
       return toDevice(device.run(transposeSpec(shape, perm), [fromDevice(x)]));
+    },
+    concat: (inputs, axis, outShape) => {
+      const size = checkSize('gpujs concat', outShape);
+      let parts = inputs.filter(({ shape }) => sizeOf(shape) > 0).map(({ buffer, shape }) => ({ buffer: fromDevice(buffer), shape }));
+      if (size === 0 || parts.length === 0) return toDevice(device.fill(0, size));
+      // A tree of kernels of at most CONCAT_ARITY inputs: each level copies every value once.
+      while (parts.length > 1) {
+        const next: typeof parts = [];
+        for (let k = 0; k < parts.length; k += CONCAT_ARITY) {
+          const group = parts.slice(k, k + CONCAT_ARITY);
+          if (group.length === 1) {
+            next.push(group[0]);
+            continue;
+          }
+          const shape = outShape.map((d, a) => (a === axis ? group.reduce((n, p) => n + p.shape[axis], 0) : d));
+          next.push({ buffer: device.run(concatSpec(group.map((p) => p.shape), axis, shape), group.map((p) => p.buffer)), shape });
+        }
+        parts = next;
+      }
+      // One non-empty input is the whole output: a buffer is never written, so share it.
+      return toDevice(parts[0].buffer);
+    },
+    slice: (x, shape, begin, outShape) => {
+      const size = checkSize('gpujs slice', outShape);
+      if (size === 0) return toDevice(device.fill(0, 0));
+      return toDevice(device.run(sliceSpec(shape, begin, outShape), [fromDevice(x)]));
     },
     matmul: (a, b, spec, epilogue) => {
       const { m, k, n } = spec;
