@@ -8,7 +8,8 @@
  */
 import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
-import type { Backend } from './backend.js';
+import type { Backend, DeviceBuffer } from './backend.js';
+import { createWasmAdam } from './wasm/adam.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmSimdFlavour } from './wasm/matmul.js';
 import { nodeThreadSpawner } from './wasm/node-threads.js';
@@ -62,8 +63,21 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     array: Float32Array,
     matmul,
   });
-  return { ...backend, close: async () => wasm?.close() };
+  // Adam's sweep in WebAssembly SIMD where it validates (the common case: no decay, update applied).
+  const wasmAdam = kernel === undefined ? undefined : createWasmAdam();
+  const generalAdam = backend.adamStep;
+  const adamStep: Backend['adamStep'] =
+    wasmAdam === undefined || generalAdam === undefined
+      ? generalAdam
+      : (g, mu, nu, shape, hyper, param) => {
+          const fast = param === undefined ? undefined : wasmAdam.step(asF32(g), asF32(mu), asF32(nu), asF32(param), hyper);
+          return fast === undefined ? generalAdam(g, mu, nu, shape, hyper, param) : { result: asBuffer(fast.result), mu: asBuffer(fast.mu), nu: asBuffer(fast.nu) };
+        };
+  return { ...backend, adamStep, close: async () => wasm?.close() };
 };
+
+const asF32 = (x: DeviceBuffer): Float32Array => x as unknown as Float32Array;
+const asBuffer = (x: Float32Array): DeviceBuffer => x as unknown as DeviceBuffer;
 
 function checkThreads(threads: number | undefined, kernels: 'auto' | 'wasm' | 'js'): void {
   if (threads === undefined) return;
