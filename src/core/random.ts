@@ -1,7 +1,7 @@
 /**
  * Pure, splittable, counter-based randomness (JAX's model, Threefry-2x32 with 20 rounds).
  * A key is an immutable value; the same key always gives the same numbers, and `split` derives
- * independent keys. There is no global generator and no `Math.random` anywhere in purenet.
+ * independent keys. There is no global generator and no ambient randomness anywhere in purenet.
  *
  * @example
  * const [initKey, shuffleKey] = split(key(0), 2);

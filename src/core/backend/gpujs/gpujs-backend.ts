@@ -13,7 +13,7 @@
  */
 import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { sizeOf, type Shape } from '../../shape.js';
-import type { AdamHyper, Backend, CrossEntropyTargets, DeviceBuffer } from '../backend.js';
+import type { Backend, CrossEntropyTargets, DeviceBuffer } from '../backend.js';
 import { adamMomentSpec, adamResultSpec, adamVariant } from './adam.js';
 import { backwardSpec, hostTargets, lossSpec, softmaxSpec, statsSpec } from './cross-entropy.js';
 import { createDevice, fromDevice, toDevice, type DeviceStats, type GpujsBuffer } from './device.js';
@@ -46,14 +46,7 @@ export interface GpujsBackend extends Backend {
   /** With mode `auto`: each mode passed over before `mode`, with the reason. */
   readonly passedOver: readonly string[];
   /** The fused Adam sweep on the device (Backend's optional adamStep). */
-  adamStep(
-    g: DeviceBuffer,
-    mu: DeviceBuffer,
-    nu: DeviceBuffer,
-    shape: Shape,
-    hyper: AdamHyper,
-    param?: DeviceBuffer,
-  ): { readonly result: DeviceBuffer; readonly mu: DeviceBuffer; readonly nu: DeviceBuffer };
+  readonly adamStep: NonNullable<Backend['adamStep']>;
   /** Compiled kernels and live device buffers (for tests, benchmarks and leak checks). */
   stats(): DeviceStats;
   /**
