@@ -8,6 +8,7 @@
 import type { AdamHyper, BinaryOp, CrossEntropyTargets, ReduceOp, UnaryOp } from '../backend.js';
 import { sizeOf, stridesOf, type Shape } from '../../shape.js';
 import { BINARY, UNARY } from './math.js';
+import { targetRow } from '../cross-entropy-targets.js';
 
 export type FloatArray = Float32Array | Float64Array;
 export type FloatArrayConstructor = new (length: number) => FloatArray;
@@ -149,22 +150,6 @@ export const transpose = (Out: FloatArrayConstructor, x: FloatArray, shape: Shap
   return out;
 };
 
-/** Row target weights: a[c] = w_c ((1 - eps)[c = y] + eps / C); returns sum_c a[c] too. */
-const rowTargets = (t: CrossEntropyTargets, y: number, classes: number, out: Float64Array): number => {
-  if (y === t.ignoreIndex) {
-    out.fill(0);
-    return 0;
-  }
-  const eps = t.labelSmoothing;
-  let total = 0;
-  for (let c = 0; c < classes; c++) {
-    const w = t.classWeights === undefined ? 1 : t.classWeights[c];
-    out[c] = w * ((c === y ? 1 - eps : 0) + eps / classes);
-    total += out[c];
-  }
-  return total;
-};
-
 export const crossEntropy = (Out: FloatArrayConstructor, z: FloatArray, n: number, classes: number, t: CrossEntropyTargets): { loss: FloatArray; softmax: FloatArray } => {
   const loss = new Out(n);
   const softmax = new Out(n * classes);
@@ -181,7 +166,7 @@ export const crossEntropy = (Out: FloatArrayConstructor, z: FloatArray, n: numbe
     }
     for (let c = 0; c < classes; c++) softmax[base + c] /= s;
     const lse = m + Math.log(s);
-    const total = rowTargets(t, t.labels[row], classes, a);
+    const total = targetRow(t, t.labels[row], classes, a);
     let l = 0;
     if (total !== 0) for (let c = 0; c < classes; c++) if (a[c] !== 0) l += a[c] * (lse - z[base + c]);
     loss[row] = l;
@@ -193,7 +178,7 @@ export const crossEntropyBackward = (Out: FloatArrayConstructor, softmax: FloatA
   const out = new Out(n * classes);
   const a = new Float64Array(classes);
   for (let row = 0; row < n; row++) {
-    const total = rowTargets(t, t.labels[row], classes, a);
+    const total = targetRow(t, t.labels[row], classes, a);
     const g = ct.length === 1 ? ct[0] : ct[row];
     const base = row * classes;
     for (let c = 0; c < classes; c++) out[base + c] = g * (softmax[base + c] * total - a[c]);

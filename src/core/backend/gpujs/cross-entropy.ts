@@ -7,6 +7,7 @@
  * ct[n] (softmax * sum_c a - a).
  */
 import type { CrossEntropyTargets } from '../backend.js';
+import { targetRow } from '../cross-entropy-targets.js';
 import type { KernelSpec } from './device.js';
 
 export interface HostTargets {
@@ -20,18 +21,10 @@ export interface HostTargets {
 export const hostTargets = (t: CrossEntropyTargets, n: number, classes: number): HostTargets => {
   const weights = new Float32Array(n * classes);
   const totals = new Float32Array(n);
-  const eps = t.labelSmoothing;
-  for (let row = 0; row < n; row++) {
-    const y = t.labels[row];
-    if (y === t.ignoreIndex) continue;
-    let total = 0;
-    for (let c = 0; c < classes; c++) {
-      const w = t.classWeights === undefined ? 1 : t.classWeights[c];
-      const a = w * ((c === y ? 1 - eps : 0) + eps / classes);
-      weights[row * classes + c] = a;
-      total += a;
-    }
-    totals[row] = total;
+  const row = new Float64Array(classes);
+  for (let r = 0; r < n; r++) {
+    totals[r] = targetRow(t, t.labels[r], classes, row);
+    weights.set(row, r * classes);
   }
   return { weights, totals };
 };
