@@ -4,7 +4,8 @@
  * alternately with purenet in the same session so the comparison is a ratio on one machine.
  * Prints markdown tables; `--json FILE` also writes the raw numbers.
  *
- * usage: npm run bench -- [--epochs N] [--rounds N] [--threads 1,2] [--no-torch] [--kernels auto|js] [--gpujs MODES] [--json FILE]
+ * usage: npm run bench -- [--epochs N] [--rounds N] [--threads 1,2] [--no-torch] [--kernels auto|js] [--dense] [--gpujs MODES] [--json FILE]
+ *   --dense turns the cpu backend's zero skipping off (the dense kernel alone; same results).
  *   --gpujs cpu,webasm,webgpu,headlessgl adds the gpu.js backend per mode (bench/gpujs.ts; slow in
  *   software: a step-time estimate, not full epochs).
  */
@@ -30,6 +31,7 @@ const threadCounts = flag('threads', '1,2').split(',').map(Number);
 const rounds = Number(flag('rounds', '2'));
 const kernels = flag('kernels', 'auto') as 'auto' | 'js';
 const withTorch = !args.includes('--no-torch');
+const zeroSkip = !args.includes('--dense');
 const jsonPath = flag('json', '');
 const gpujsModes = flag('gpujs', '');
 
@@ -57,20 +59,22 @@ const torchAvailable = (): string | undefined => {
 };
 
 const main = async (): Promise<void> => {
-  const backends = threadCounts.map((threads) => cpuBackend({ kernels, threads }));
+  const backends = threadCounts.map((threads) => cpuBackend({ kernels, threads, zeroSkip }));
   line(`# purenet bench — ${new Date().toISOString().slice(0, 10)}`);
   line(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, Node ${process.version}`);
   line();
 
-  for (const backend of backends) {
-    line(`## Matmul, ${backend.description} (GFLOP/s, median)`);
-    line(matmulTable(backend));
-    line();
-  }
-
   const loaded = await loadMnist();
   if (E.isLeft(loaded)) throw new Error(formatIdxError(loaded.left));
   const mnist = loaded.right;
+  // The first 256 training images (already scaled to [0, 1]), for the products that take the batch.
+  const pixels = mnist.train.images.slice(0, 256 * 784);
+
+  for (const backend of backends) {
+    line(`## Matmul, ${backend.description} (GFLOP/s, median)`);
+    line(matmulTable(backend, pixels));
+    line();
+  }
 
   line('## One training step, per phase (ms, median of 50 after 10 warm-up; batch 256)');
   line('| backend | data (gather+upload) | forward+loss | backward | optimizer (fused Adam) | step total |');

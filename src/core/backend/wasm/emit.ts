@@ -156,9 +156,15 @@ export class Code {
     return this.emit(addr, value).op(...atomic(0x17, offset));
   }
 
-  /** The code-section entry: size, local declarations (one group per local), body, end. */
+  /** The code-section entry: size, local declarations (runs of one type grouped), body, end. */
   encode(): number[] {
-    const locals = vector(this.declared.map((type) => [1, valTypeByte[type]]));
+    const runs: [number, ValType][] = [];
+    for (const type of this.declared) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[1] === type) last[0]++;
+      else runs.push([1, type]);
+    }
+    const locals = vector(runs.map(([count, type]) => [...unsignedLeb(count), valTypeByte[type]]));
     const body = [...locals, ...this.bytes, 0x0b];
     return [...unsignedLeb(body.length), ...body];
   }
@@ -197,6 +203,8 @@ export const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (c)
 /** Signed minimum; emits each operand twice, so pass only cheap, side-effect-free expressions. */
 export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(left, right));
 
+export const shrU = binary([0x76]);
+
 export const eqz = (value: Expr): Expr => (c) => c.emit(value).op(0x45);
 export const loadI32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x28, 2, ...unsignedLeb(offset));
 /** Calls function `index` of this module (its position in the list given to encodeModule). */
@@ -227,6 +235,15 @@ export const zeroV128: Expr = (c) => c.op(...simd(0x0c, ...new Array<number>(16)
 export const addF32x4 = binary(simd(0xe4));
 export const mulF32x4 = binary(simd(0xe6));
 export const maxF32x4 = binary(simd(0xe9));
+export const andV128 = binary(simd(0x4e));
+export const orV128 = binary(simd(0x50));
+/** 1 if any bit of the vector is set (so -0.0 counts as set), else 0. */
+export const anyTrue = (value: Expr): Expr => (c) => c.emit(value).op(...simd(0x53));
+export const splatI32x4 = (value: Expr): Expr => (c) => c.emit(value).op(...simd(0x11));
+export const eqI32x4 = binary(simd(0x37));
+export const addI32x4 = binary(simd(0xae));
+export const subI32x4 = binary(simd(0xb1));
+export const extractLaneI32x4 = (value: Expr, lane: number): Expr => (c) => c.emit(value).op(...simd(0x1b, lane));
 /** `a * b + c` per lane; fused or not at the engine's choice (relaxed SIMD). */
 export const relaxedMadd = (a: Expr, b: Expr, acc: Expr): Expr => (c) => c.emit(a, b, acc).op(...simd(0x105));
 

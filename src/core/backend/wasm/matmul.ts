@@ -17,8 +17,9 @@
  */
 import { BackendError, ShapeError } from '../../errors.js';
 import { encodeModule } from './emit.js';
-import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, SKIP_A, SKIP_B, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
+import { censusFunction, chooseSkip, minSkipFlops } from './zero-skip.js';
 
 export type { WasmSimdFlavour } from './kernel.js';
 
@@ -32,7 +33,17 @@ export interface WasmMatmul {
   matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
          transA: boolean, transB: boolean,
          epilogue?: { readonly bias?: Float32Array; readonly relu?: boolean }): Float32Array;
+  /**
+   * Which operand's zeros the last product skipped ('a', 'b') or 'dense'. @internal For tests and
+   * benchmarks: results are bitwise the same either way.
+   */
+  lastSkip(): ZeroSkip;
 }
+
+export type ZeroSkip = 'a' | 'b' | 'dense';
+
+/** @internal */
+export const skipName = (skip: number): ZeroSkip => (skip & SKIP_A ? 'a' : skip & SKIP_B ? 'b' : 'dense');
 
 /** Cache blocking in elements. mc multiple of 4, nc multiple of 8. @internal (for tuning) */
 export interface WasmMatmulBlocking {
@@ -51,13 +62,20 @@ export interface WasmMatmulOptions {
    * `flavour` on the result says which one runs.
    */
   readonly prefer?: WasmSimdFlavour;
+  /**
+   * Skip the k steps at which a mostly-zero operand's panel is all +0 (zero-skip.ts; default
+   * true). Results are bitwise the same; false measures the dense kernel alone.
+   */
+  readonly zeroSkip?: boolean;
+  /** @internal Smallest product (2·m·k·n flops) that gets a census; tests lower it. */
+  readonly zeroSkipMinFlops?: number;
   /** @internal Cache blocking override, for the benchmark's tuning runs. */
   readonly blocking?: WasmMatmulBlocking;
 }
 
 /** The wasm module for one flavour, as bytes (exported for size and validation tests). @internal */
 export function wasmMatmulModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
-  return encodeModule([gemmBlockFunction(flavour), packFunction(4), packFunction(8)]);
+  return encodeModule([gemmBlockFunction(flavour), packFunction(4), packFunction(8), censusFunction()]);
 }
 
 /**
@@ -72,18 +90,19 @@ export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | unde
   for (const flavour of order) {
     const bytes = wasmMatmulModuleBytes(flavour);
     // Synchronous compile: the module is well under the 4 KB that browsers allow on the main thread.
-    if (WebAssembly.validate(bytes)) return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking);
+    if (WebAssembly.validate(bytes)) return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking, zeroSkipFlops(options));
   }
   return undefined;
 }
 
 interface Exports {
   readonly gemmBlock: (aPack: number, bPack: number, mc: number, nc: number, kc: number,
-                       c: number, ldc: number, bias: number, flags: number, scratch: number) => void;
+                       c: number, ldc: number, bias: number, flags: number, scratch: number, lists: number) => void;
   readonly pack4: Packer;
   readonly pack8: Packer;
+  readonly census: (ptr: number, floats: number) => number;
 }
-type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number) => void;
+type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number, list: number) => void;
 
 const pageBytes = 65536;
 
@@ -98,7 +117,11 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): void {
   }
 }
 
-function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking): WasmMatmul {
+/** The smallest product that gets a census, or Infinity when zero skipping is off. @internal */
+export const zeroSkipFlops = (options: WasmMatmulOptions | undefined): number =>
+  options?.zeroSkip === false ? Infinity : options?.zeroSkipMinFlops ?? minSkipFlops;
+
+function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking, skipFlops: number): WasmMatmul {
   checkBlocking(blocking);
   // Owned by this kernel object alone; grown on demand and never shrunk, reused across calls.
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -106,9 +129,11 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
   const kernels = instance.exports as unknown as Exports;
 
   const ensureBytes = (bytes: number): void => growMemory(memory, bytes);
+  let lastSkip = 0;
 
   return {
     flavour,
+    lastSkip: () => skipName(lastSkip),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       const layout = planLayout(m, k, n, blocking);
@@ -124,17 +149,22 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const finalFlags = (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0);
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(kernels.census, layout.a, m * k, layout.b, k * n) : 0;
+      lastSkip = skip;
+      const aLists = skip & SKIP_A ? layout.aLists : 0;
+      const bLists = skip & SKIP_B ? layout.bLists : 0;
 
       for (let jc = 0; jc < n; jc += blocking.nc) {
         const nc = Math.min(blocking.nc, n - jc);
         for (let pc = 0; pc < k; pc += blocking.kc) {
           const kc = Math.min(blocking.kc, k - pc);
           const flags = (pc > 0 ? ACCUMULATE : 0) | (pc + kc === k ? finalFlags : 0);
-          kernels.pack8(layout.b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack);
+          kernels.pack8(layout.b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack, bLists);
           for (let ic = 0; ic < m; ic += blocking.mc) {
             const mc = Math.min(blocking.mc, m - ic);
-            kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack);
-            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc, flags, SCRATCH_TILE);
+            kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack, aLists);
+            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc,
+              flags | skip, SCRATCH_TILE, aLists | bLists);
           }
         }
       }
@@ -146,7 +176,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
 /** Byte offsets inside the wasm memory; the first 256 bytes hold the edge-tile scratch. */
 interface Layout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly aPack: number; readonly bPack: number; readonly end: number;
+  readonly aPack: number; readonly bPack: number; readonly aLists: number; readonly bLists: number; readonly end: number;
 }
 
 function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlocking): Layout {
@@ -164,7 +194,10 @@ function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlockin
   const c = take(m * n);
   const aPack = take(roundUp(Math.min(m, blocking.mc), 4) * kc);
   const bPack = take(roundUp(Math.min(n, blocking.nc), 8) * kc);
-  return { a, b, bias, c, aPack, bPack, end: cursor };
+  // Zero-skip lists: per panel a count and up to kc offsets (words, like floats here).
+  const aLists = take((roundUp(Math.min(m, blocking.mc), 4) / 4) * (kc + 1));
+  const bLists = take((roundUp(Math.min(n, blocking.nc), 8) / 8) * (kc + 1));
+  return { a, b, bias, c, aPack, bPack, aLists, bLists, end: cursor };
 }
 
 /** @internal */

@@ -16,10 +16,11 @@ import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
-  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, roundUp,
-  type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions,
+  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, roundUp, skipName, zeroSkipFlops,
+  type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
 } from './matmul.js';
 import { packFunction } from './pack.js';
+import { censusFunction, chooseSkip } from './zero-skip.js';
 import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ThreadSpawner } from './threads.js';
@@ -78,7 +79,7 @@ const maximumPages = 65536;
 /** The threaded module: the kernels plus `work` and `serve`, importing a shared memory. @internal */
 export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
   return encodeModule(
-    [gemmBlockFunction(flavour), packFunction(4), packFunction(8), workFunction({ gemmBlock: 0, pack4: 1, pack8: 2 }), serveFunction(3)],
+    [gemmBlockFunction(flavour), packFunction(4), packFunction(8), workFunction({ gemmBlock: 0, pack4: 1, pack8: 2 }), serveFunction(3), censusFunction()],
     { shared: { maximumPages } },
   );
 }
@@ -114,7 +115,9 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const fixed = planFixed(threads, blocking);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(fixed.end / 65536), maximum: maximumPages, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const work = (instance.exports as unknown as { work(control: number, slot: number): void }).work;
+  const { work, census } = instance.exports as unknown as { work(control: number, slot: number): void; census(ptr: number, floats: number): number };
+  const skipFlops = zeroSkipFlops(options);
+  let lastSkip: ZeroSkip = 'dense';
   const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
   const set = (field: ControlField, value: number): void => {
     words[Control[field] >> 2] = value;
@@ -124,7 +127,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const pool = createWorkerPool({ module, memory, words, threads, spawner, callerSpins: spins.caller });
   // Products that are not shared go to the single-thread kernel: same bits (the tests prove it),
   // and copies into a non-shared memory run twice as fast (V8 copies into shared ones relaxed-atomically).
-  const alone = createWasmMatmul({ prefer: flavour, blocking });
+  const alone = createWasmMatmul({ ...options, prefer: flavour, blocking });
   if (alone?.flavour !== flavour) throw new BackendError('threaded wasm matmul', `expected the single-thread kernel in flavour ${flavour}, got ${alone?.flavour}`);
 
   const kernel: ThreadedWasmMatmul = {
@@ -132,12 +135,17 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     threads,
     ready: () => pool.ready(),
     close: () => pool.close(),
+    lastSkip: () => lastSkip,
     rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot >> 2) + slot)),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       // Row blocks only change who computes an element, never how: any split gives the same bits.
       const rowStarts = rowSchedule(m, threads, blocking.mc);
-      if (rowStarts.length < 3 || 2 * m * k * n < minParallelFlops || !pool.isOpen()) return alone.matmul(a, b, m, k, n, transA, transB, epilogue);
+      if (rowStarts.length < 3 || 2 * m * k * n < minParallelFlops || !pool.isOpen()) {
+        const result = alone.matmul(a, b, m, k, n, transA, transB, epilogue);
+        lastSkip = alone.lastSkip();
+        return result;
+      }
       const rowTasks = rowStarts.length - 1;
       const layout = planJob(fixed.end, m, k, n, rowTasks, blocking);
       growMemory(memory, layout.end);
@@ -153,11 +161,14 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const kBlocks = Math.ceil(k / blocking.kc);
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(census, layout.a, m * k, layout.b, k * n) : 0;
+      lastSkip = skipName(skip);
       const fields: { readonly [F in ControlField]?: number } = {
         k, kcBlock: blocking.kc, rowStarts: layout.rowStarts, a: layout.a, bPack: layout.bPack, ready: layout.ready,
         aPackBase: fixed.aPack, aPackStride: fixed.aPackStride, scratchBase: fixed.scratch,
         aStrideK, aStrideW, bStrideK, bStrideW, ldc: 4 * n, chunkColumns,
         finalFlags: (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0),
+        skip, aListsBase: fixed.aLists, aListsStride: fixed.aListsStride, bLists: layout.bLists, bListsBlockStride: layout.bListsBlockStride,
       };
       for (const [field, value] of Object.entries(fields)) set(field as ControlField, value);
 
@@ -199,20 +210,24 @@ function rowSchedule(m: number, threads: number, mcMax: number): number[] {
 
 /** Control block at 0, then each thread's edge-tile scratch and A-panel buffer. */
 interface FixedLayout {
-  readonly scratch: number; readonly aPack: number; readonly aPackStride: number; readonly end: number;
+  readonly scratch: number; readonly aPack: number; readonly aPackStride: number;
+  readonly aLists: number; readonly aListsStride: number; readonly end: number;
 }
 
 function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
   const scratch = roundUp(controlBytes(threads), 64);
   const aPack = roundUp(scratch + threads * SCRATCH_BYTES, 64);
   const aPackStride = roundUp(4 * blocking.mc * blocking.kc, 64);
-  return { scratch, aPack, aPackStride, end: aPack + threads * aPackStride };
+  const aLists = aPack + threads * aPackStride;
+  const aListsStride = roundUp(4 * (blocking.mc / 4) * (blocking.kc + 1), 64);
+  return { scratch, aPack, aPackStride, aLists, aListsStride, end: aLists + threads * aListsStride };
 }
 
 /** The job's operands and the whole packed op(B) of one column block (every k block at once). */
 interface JobLayout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly bPack: number; readonly ready: number; readonly rowStarts: number; readonly end: number;
+  readonly bPack: number; readonly ready: number; readonly rowStarts: number;
+  readonly bLists: number; readonly bListsBlockStride: number; readonly end: number;
 }
 
 function planJob(start: number, m: number, k: number, n: number, rowTasks: number, blocking: WasmMatmulBlocking): JobLayout {
@@ -229,5 +244,8 @@ function planJob(start: number, m: number, k: number, n: number, rowTasks: numbe
   const bPack = take(4 * roundUp(Math.min(n, blocking.nc), 8) * k);
   const ready = take(4 * Math.ceil(k / blocking.kc));
   const rowStarts = take(4 * (rowTasks + 1));
-  return { a, b, bias, c, bPack, ready, rowStarts, end: cursor };
+  // Zero-skip lists of the packed B: per k block, per 8-column panel a count and up to kc offsets.
+  const bListsBlockStride = 4 * (roundUp(Math.min(n, blocking.nc), 8) / 8) * (Math.min(k, blocking.kc) + 1);
+  const bLists = take(bListsBlockStride * Math.ceil(k / blocking.kc));
+  return { a, b, bias, c, bPack, ready, rowStarts, bLists, bListsBlockStride, end: cursor };
 }
