@@ -10,6 +10,7 @@ import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
 import type { Backend, DeviceBuffer } from './backend.js';
 import { createWasmAdam } from './wasm/adam.js';
+import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
 import { nodeThreadSpawner } from './wasm/node-threads.js';
@@ -80,7 +81,19 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
           const fast = param === undefined ? undefined : wasmAdam.step(asF32(g), asF32(mu), asF32(nu), asF32(param), hyper);
           return fast === undefined ? generalAdam(g, mu, nu, shape, hyper, param) : { result: asBuffer(fast.result), mu: asBuffer(fast.mu), nu: asBuffer(fast.nu) };
         };
-  return { ...backend, adamStep, close: async () => wasm?.close() };
+  const elementwise = kernel === undefined ? undefined : createWasmElementwise();
+  const binary: Backend['binary'] = elementwise === undefined ? backend.binary : (op, a, aShape, b, bShape, outShape) => {
+    const [x, y] = [asF32(a), asF32(b)];
+    const n = Math.max(x.length, y.length);
+    const simple = (x.length === n || x.length === 1) && (y.length === n || y.length === 1);
+    return simple && n >= minWasmElements ? asBuffer(elementwise.binary(op, x, y)) : backend.binary(op, a, aShape, b, bShape, outShape);
+  };
+  const reduce: Backend['reduce'] = elementwise === undefined ? backend.reduce : (op, x, shape, axes) => {
+    const columns = shape.slice(1).reduce((p, d) => p * d, 1);
+    const byColumn = op === 'sum' && axes.length === 1 && axes[0] === 0 && shape.length >= 1 && asF32(x).length >= minWasmElements;
+    return byColumn ? asBuffer(elementwise.sumColumns(asF32(x), shape[0], columns)) : backend.reduce(op, x, shape, axes);
+  };
+  return { ...backend, binary, reduce, adamStep, close: async () => wasm?.close() };
 };
 
 const asF32 = (x: DeviceBuffer): Float32Array => x as unknown as Float32Array;
