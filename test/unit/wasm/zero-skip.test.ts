@@ -1,17 +1,16 @@
 /**
- * Zero skipping (src/core/backend/wasm/zero-skip.ts) must change speed only: with skipping on, the
- * single-thread and threaded kernels give bitwise the dense kernel's result on operands whose
- * rows, columns or whole panels are +0 (every transposition, ragged cache blocks, epilogues), and
- * it must really engage where it should (lastSkip) and stand down where the other operand holds
- * ±∞ or NaN (0·∞ is NaN, so skipping would hide it).
+ * Zero skipping (src/core/backend/wasm/zero-skip.ts, the sparse-rows path) must change speed only:
+ * the single-thread and threaded kernels give bitwise the dense kernel's result on operands whose
+ * k lines, blocks or scattered elements are +0 (every transposition, ragged cache blocks,
+ * epilogues, either operand sparse), it must really engage where it should (lastSkip), and it
+ * must stand down where the other operand holds ±∞ or NaN (0·∞ is NaN, so skipping would hide it).
  */
 import { describe, it, expect, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions } from '../../../src/core/backend/wasm/matmul.js';
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
 import { createThreadedWasmMatmul } from '../../../src/core/backend/wasm/threaded.js';
-import { chooseSkip } from '../../../src/core/backend/wasm/zero-skip.js';
-import { SKIP_A, SKIP_B } from '../../../src/core/backend/wasm/kernel.js';
+import { SPARSE_A, SPARSE_B, chooseSkip } from '../../../src/core/backend/wasm/zero-skip.js';
 import { seededFloats } from './reference.js';
 
 const tinyBlocks: WasmMatmulBlocking = { mc: 8, kc: 5, nc: 16 };
@@ -114,11 +113,11 @@ describe.each(kernels)('zero skipping, $name', ({ skipping, dense }) => {
 describe('chooseSkip', () => {
   // A fake census: (zeros · 2) | non-finite, per operand address.
   const census = (table: Record<number, [zeros: number, bad: boolean]>) => (ptr: number) => table[ptr][0] * 2 + (table[ptr][1] ? 1 : 0);
-  it('picks the sparser operand whose partner is finite, and dense below 60% zeros', () => {
-    expect(chooseSkip(census({ 1: [80, false], 2: [0, false] }), 1, 100, 2, 100)).toBe(SKIP_A);
-    expect(chooseSkip(census({ 1: [70, false], 2: [90, false] }), 1, 100, 2, 100)).toBe(SKIP_B);
-    expect(chooseSkip(census({ 1: [90, false], 2: [70, true] }), 1, 100, 2, 100)).toBe(SKIP_B);
+  it('picks the sparser operand whose partner is finite, and dense below 40% zeros', () => {
+    expect(chooseSkip(census({ 1: [80, false], 2: [0, false] }), 1, 100, 2, 100)).toBe(SPARSE_A);
+    expect(chooseSkip(census({ 1: [70, false], 2: [90, false] }), 1, 100, 2, 100)).toBe(SPARSE_B);
+    expect(chooseSkip(census({ 1: [90, false], 2: [70, true] }), 1, 100, 2, 100)).toBe(SPARSE_B);
     expect(chooseSkip(census({ 1: [90, true], 2: [10, true] }), 1, 100, 2, 100)).toBe(0);
-    expect(chooseSkip(census({ 1: [59, false], 2: [59, false] }), 1, 100, 2, 100)).toBe(0);
+    expect(chooseSkip(census({ 1: [39, false], 2: [39, false] }), 1, 100, 2, 100)).toBe(0);
   });
 });

@@ -10,8 +10,8 @@
  */
 import {
   Code, type Expr, type FunctionDef, type Local,
-  add, addF32, addF32x4, and, eq, f32, get, i32, loadF32, loadI32, loadSplat, loadV128, ltS, maxF32, maxF32x4,
-  minS, mul, mulF32x4, relaxedMadd, select, shl, shrU, sub, tee, zeroV128,
+  add, addF32, addF32x4, and, eq, f32, get, i32, loadF32, loadSplat, loadV128, maxF32, maxF32x4,
+  minS, mul, mulF32x4, relaxedMadd, sub, tee, zeroV128,
 } from './emit.js';
 
 export type WasmSimdFlavour = 'relaxed-fma' | 'mul-add';
@@ -20,14 +20,6 @@ export type WasmSimdFlavour = 'relaxed-fma' | 'mul-add';
 export const ACCUMULATE = 1;
 export const ADD_BIAS = 2;
 export const APPLY_RELU = 4;
-/**
- * Zero skipping (see zero-skip.ts): walk each tile's k loop over the list of k steps at which the
- * A panel (SKIP_A) or the B panel (SKIP_B) holds a non-zero, built by the packer.
- */
-export const SKIP_A = 8;
-export const SKIP_B = 16;
-/** Byte offset of k step p in an A panel (4 floats a step); a B panel's is twice it. */
-export const LIST_ENTRY_BYTES_PER_STEP = 16;
 
 /**
  * 32 floats of scratch hold a ragged edge tile before its scalar store; each thread passes its
@@ -39,14 +31,13 @@ export const TILE_ROWS = 4;
 export const TILE_COLUMNS = 8;
 
 /**
- * Builds `gemmBlock(aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch, lists)`; pointers and
- * `ldc` in bytes, `c` and `bias` already offset to the block's first row and column, `scratch` the
- * caller's SCRATCH_BYTES for edge tiles, `lists` the block's k-step lists when `flags` asks for
- * SKIP_A or SKIP_B (one per panel, `kc + 1` words apart: a count, then byte offsets k·16).
+ * Builds `gemmBlock(aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch)`; pointers and `ldc`
+ * in bytes, `c` and `bias` already offset to the block's first row and column, `scratch` the
+ * caller's SCRATCH_BYTES for edge tiles.
  */
 export function gemmBlockFunction(flavour: WasmSimdFlavour): FunctionDef {
-  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch, lists] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => code.param(i));
+  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [aPack, bPack, mc, nc, kc, c, ldc, bias, flags, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => code.param(i));
   const jr = code.local('i32');
   const ir = code.local('i32');
   const bPanel = code.local('i32');
@@ -61,26 +52,11 @@ export function gemmBlockFunction(flavour: WasmSimdFlavour): FunctionDef {
   const b1 = code.local('v128');
   const a = code.local('v128');
   const edgeValue = code.local('f32');
-  const entry = code.local('i32'); // address of the current k-step list entry
-  const offset = code.local('i32'); // the entry: byte offset of the k step in the A panel
-  const sparse = code.local('i32'); // this tile walks a list
-  const aAt = code.local('i32');
 
   // relaxed_madd lowers to vfmadd231ps where supported; the fallback is two instructions.
   const madd = flavour === 'relaxed-fma'
     ? relaxedMadd
     : (x: Expr, y: Expr, sum: Expr): Expr => addF32x4(sum, mulF32x4(x, y));
-
-  // One k step of the tile: 2 B loads, 4 A splats, 8 multiply-adds. The k loop is not unrolled.
-  const multiplyAdd = (step: Code, aAt: Expr, bAt: Expr): void => {
-    step.set(b0, loadV128(bAt));
-    step.set(b1, loadV128(bAt, 16));
-    for (let r = 0; r < TILE_ROWS; r++) {
-      step.set(a, loadSplat(aAt, r * 4));
-      step.set(acc[2 * r], madd(get(a), get(b0), get(acc[2 * r])));
-      step.set(acc[2 * r + 1], madd(get(a), get(b1), get(acc[2 * r + 1])));
-    }
-  };
 
   code.forRange(jr, i32(0), get(nc), TILE_COLUMNS, (panel) => {
     panel.set(bPanel, add(get(bPack), mul(get(jr), mul(get(kc), i32(4)))));
@@ -90,30 +66,17 @@ export function gemmBlockFunction(flavour: WasmSimdFlavour): FunctionDef {
       t.set(ap, add(get(aPack), mul(get(ir), mul(get(kc), i32(4)))));
       t.set(bp, get(bPanel));
       t.set(p, get(kc));
-      t.set(sparse, i32(0));
-      t.ifThen(and(get(flags), i32(SKIP_A | SKIP_B)), (skip) => {
-        // The panel's list: A panel ir/4 or B panel jr/8. Walk it when it skips ≥ 1/16 of the
-        // steps (measured: a listed step costs about what a dense one does).
-        const panel = select(shrU(get(ir), i32(2)), shrU(get(jr), i32(3)), and(get(flags), i32(SKIP_A)));
-        skip.set(entry, add(get(lists), mul(panel, shl(add(get(kc), i32(1)), i32(2)))));
-        skip.set(offset, loadI32(get(entry)));
-        skip.ifThen(ltS(shl(get(offset), i32(4)), mul(get(kc), i32(15))), (walk) => {
-          walk.set(sparse, i32(1));
-          walk.set(p, get(offset));
-        });
-      });
-      t.ifThen(get(sparse), (walk) => {
-        walk.ifThen(get(p), (steps) => steps.doWhile((step) => {
-          step.set(entry, add(get(entry), i32(4)));
-          step.set(offset, loadI32(get(entry)));
-          step.set(aAt, add(get(ap), get(offset)));
-          multiplyAdd(step, get(aAt), add(get(bp), add(get(offset), get(offset))));
-        }, tee(p, sub(get(p), i32(1)))));
-      }, (dense) => dense.doWhile((step) => {
-        multiplyAdd(step, get(ap), get(bp));
+      t.doWhile((step) => {
+        step.set(b0, loadV128(get(bp)));
+        step.set(b1, loadV128(get(bp), 16));
+        for (let r = 0; r < TILE_ROWS; r++) {
+          step.set(a, loadSplat(get(ap), r * 4));
+          step.set(acc[2 * r], madd(get(a), get(b0), get(acc[2 * r])));
+          step.set(acc[2 * r + 1], madd(get(a), get(b1), get(acc[2 * r + 1])));
+        }
         step.set(ap, add(get(ap), i32(TILE_ROWS * 4)));
         step.set(bp, add(get(bp), i32(TILE_COLUMNS * 4)));
-      }, tee(p, sub(get(p), i32(1)))));
+      }, tee(p, sub(get(p), i32(1))));
 
       t.set(tile, add(get(c), add(mul(get(ir), get(ldc)), mul(get(jr), i32(4)))));
       t.set(rows, minS(i32(TILE_ROWS), sub(get(mc), get(ir))));

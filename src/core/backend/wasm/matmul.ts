@@ -17,9 +17,11 @@
  */
 import { BackendError, ShapeError } from '../../errors.js';
 import { encodeModule } from './emit.js';
-import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, SKIP_A, SKIP_B, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
-import { censusFunction, chooseSkip, minSkipFlops } from './zero-skip.js';
+import { SPARSE_A, SPARSE_B, chooseSkip, minSkipFlops } from './zero-skip.js';
+import { ROW_TILE_COLUMNS, listBytes } from './sparse-rows.js';
+import { runSparseRows, sparseRowBlock, wasmSparseModuleBytes, type SparseExports } from './sparse-path.js';
 
 export type { WasmSimdFlavour } from './kernel.js';
 
@@ -43,7 +45,7 @@ export interface WasmMatmul {
 export type ZeroSkip = 'a' | 'b' | 'dense';
 
 /** @internal */
-export const skipName = (skip: number): ZeroSkip => (skip & SKIP_A ? 'a' : skip & SKIP_B ? 'b' : 'dense');
+export const skipName = (skip: number): ZeroSkip => (skip === SPARSE_A ? 'a' : skip === SPARSE_B ? 'b' : 'dense');
 
 /** Cache blocking in elements. mc multiple of 4, nc multiple of 8. @internal (for tuning) */
 export interface WasmMatmulBlocking {
@@ -63,8 +65,9 @@ export interface WasmMatmulOptions {
    */
   readonly prefer?: WasmSimdFlavour;
   /**
-   * Skip the k steps at which a mostly-zero operand's panel is all +0 (zero-skip.ts; default
-   * true). Results are bitwise the same; false measures the dense kernel alone.
+   * Run products with a mostly-zero operand on the sparse-rows path, which steps only over its
+   * non-zeros (zero-skip.ts; default true). Results are bitwise the same; false measures the
+   * dense kernel alone.
    */
   readonly zeroSkip?: boolean;
   /** @internal Smallest product (2·m·k·n flops) that gets a census; tests lower it. */
@@ -75,7 +78,7 @@ export interface WasmMatmulOptions {
 
 /** The wasm module for one flavour, as bytes (exported for size and validation tests). @internal */
 export function wasmMatmulModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
-  return encodeModule([gemmBlockFunction(flavour), packFunction(4), packFunction(8), censusFunction()]);
+  return encodeModule([gemmBlockFunction(flavour), packFunction(4), packFunction(8)]);
 }
 
 /**
@@ -97,12 +100,12 @@ export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | unde
 
 interface Exports {
   readonly gemmBlock: (aPack: number, bPack: number, mc: number, nc: number, kc: number,
-                       c: number, ldc: number, bias: number, flags: number, scratch: number, lists: number) => void;
+                       c: number, ldc: number, bias: number, flags: number, scratch: number) => void;
   readonly pack4: Packer;
   readonly pack8: Packer;
-  readonly census: (ptr: number, floats: number) => number;
 }
-type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number, list: number) => void;
+
+export type Packer = (src: number, strideK: number, strideW: number, kc: number, w: number, dst: number) => void;
 
 const pageBytes = 65536;
 
@@ -127,6 +130,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
   const memory = new WebAssembly.Memory({ initial: 1 });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Exports;
+  const sparse = new WebAssembly.Instance(new WebAssembly.Module(wasmSparseModuleBytes(flavour)), { env: { memory } }).exports as unknown as SparseExports;
 
   const ensureBytes = (bytes: number): void => growMemory(memory, bytes);
   let lastSkip = 0;
@@ -149,22 +153,32 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const finalFlags = (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0);
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(kernels.census, layout.a, m * k, layout.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse.census, layout.a, m * k, layout.b, k * n) : 0;
       lastSkip = skip;
-      const aLists = skip & SKIP_A ? layout.aLists : 0;
-      const bLists = skip & SKIP_B ? layout.bLists : 0;
+      if (skip !== 0) {
+        // The sparse operand's rows are listed; a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ.
+        const onA = skip === SPARSE_A;
+        runSparseRows(sparse, layout, blocking, {
+          rows: onA ? m : n, columns: onA ? n : m, k,
+          a: onA ? [layout.a, aStrideK, aStrideW] : [layout.b, bStrideK, bStrideW],
+          b: onA ? [layout.b, bStrideK, bStrideW] : [layout.a, aStrideK, aStrideW],
+          c: onA ? [4 * n, 4] : [4, 4 * n],
+          bias: onA ? [0, 4] : [4, 0],
+          finalFlags,
+        });
+        return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+      }
 
       for (let jc = 0; jc < n; jc += blocking.nc) {
         const nc = Math.min(blocking.nc, n - jc);
         for (let pc = 0; pc < k; pc += blocking.kc) {
           const kc = Math.min(blocking.kc, k - pc);
           const flags = (pc > 0 ? ACCUMULATE : 0) | (pc + kc === k ? finalFlags : 0);
-          kernels.pack8(layout.b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack, bLists);
+          kernels.pack8(layout.b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack);
           for (let ic = 0; ic < m; ic += blocking.mc) {
             const mc = Math.min(blocking.mc, m - ic);
-            kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack, aLists);
-            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc,
-              flags | skip, SCRATCH_TILE, aLists | bLists);
+            kernels.pack4(layout.a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.aPack);
+            kernels.gemmBlock(layout.aPack, layout.bPack, mc, nc, kc, layout.c + 4 * (ic * n + jc), 4 * n, layout.bias + 4 * jc, flags, SCRATCH_TILE);
           }
         }
       }
@@ -174,10 +188,12 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
 }
 
 /** Byte offsets inside the wasm memory; the first 256 bytes hold the edge-tile scratch. */
-interface Layout {
+export interface Layout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly aPack: number; readonly bPack: number; readonly aLists: number; readonly bLists: number; readonly end: number;
+  readonly aPack: number; readonly bPack: number; readonly rowLists: number; readonly end: number;
 }
+
+
 
 function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlocking): Layout {
   let cursor = 256;
@@ -193,11 +209,10 @@ function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlockin
   const bias = take(n);
   const c = take(m * n);
   const aPack = take(roundUp(Math.min(m, blocking.mc), 4) * kc);
-  const bPack = take(roundUp(Math.min(n, blocking.nc), 8) * kc);
-  // Zero-skip lists: per panel a count and up to kc offsets (words, like floats here).
-  const aLists = take((roundUp(Math.min(m, blocking.mc), 4) / 4) * (kc + 1));
-  const bLists = take((roundUp(Math.min(n, blocking.nc), 8) / 8) * (kc + 1));
-  return { a, b, bias, c, aPack, bPack, aLists, bLists, end: cursor };
+  // Either operand may be packed as B (sparse rows of op(B) swap them), in panels up to 16 wide.
+  const bPack = take(roundUp(Math.min(Math.max(m, n), blocking.nc), ROW_TILE_COLUMNS) * kc);
+  const rowLists = take((listBytes(kc) / 4) * Math.min(Math.max(m, n), sparseRowBlock));
+  return { a, b, bias, c, aPack, bPack, rowLists, end: cursor };
 }
 
 /** @internal */

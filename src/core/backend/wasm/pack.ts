@@ -13,19 +13,13 @@
  */
 import {
   Code, type Expr, type FunctionDef, type Local,
-  add, and, anyTrue, eq, f32, get, i32, loadF32, loadV128, ltS, minS, mul, orV128, shl, shrU, sub,
-  shuffleF32,
+  add, and, eq, f32, get, i32, loadF32, loadV128, ltS, minS, mul, shuffleF32, sub,
 } from './emit.js';
-import { LIST_ENTRY_BYTES_PER_STEP } from './kernel.js';
 
-/**
- * Builds `pack{width}(src, strideK, strideW, kc, w, dst, list)`: `w` rows/columns, `kc` steps.
- * With `list` ≠ 0 it also writes, per panel, the k steps at which the packed panel holds a
- * non-zero (gemmBlock's SKIP_A/SKIP_B lists: a count, then k·16 per step, `kc + 1` words a panel).
- */
-export function packFunction(width: 4 | 8): FunctionDef {
-  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [src, strideK, strideW, kc, w, dst, list] = [0, 1, 2, 3, 4, 5, 6].map((i) => code.param(i));
+/** Builds `pack{width}(src, strideK, strideW, kc, w, dst)`: `w` rows/columns, `kc` steps. */
+export function packFunction(width: 4 | 8 | 16 | 32): FunctionDef {
+  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [src, strideK, strideW, kc, w, dst] = [0, 1, 2, 3, 4, 5].map((i) => code.param(i));
   const j = code.local('i32'); // first row/column of the current panel
   const p = code.local('i32'); // k step
   const lane = code.local('i32');
@@ -36,8 +30,6 @@ export function packFunction(width: 4 | 8): FunctionDef {
   const rows = quad(); // four source rows, four k values each
   const pairs = quad(); // rows interleaved pairwise
   const panelBytes = width * 4;
-  const head = code.local('i32'); // this panel's list: its count word
-  const entry = code.local('i32'); // where the next k step goes
 
   code.forRange(j, i32(0), get(w), width, (c) => {
     c.set(edge, minS(i32(width), sub(get(w), get(j))));
@@ -56,19 +48,6 @@ export function packFunction(width: 4 | 8): FunctionDef {
       }, (scalar) => {
         emitScalarPanel(scalar, { from, to, strideK, strideW, kc, p, lane, edge, width, start: i32(0) });
       });
-    });
-    c.ifThen(get(list), (listed) => {
-      // Read back the panel just written (in L1): store every step's offset, advance past it only
-      // if one of its `width` floats has a set bit (so -0 and NaN count as non-zero; +0 is skipped).
-      listed.set(head, add(get(list), mul(shrU(get(j), i32(Math.log2(width))), shl(add(get(kc), i32(1)), i32(2)))));
-      listed.set(entry, add(get(head), i32(4)));
-      listed.forRange(p, i32(0), get(kc), 1, (step) => {
-        step.storeI32(get(entry), mul(get(p), i32(LIST_ENTRY_BYTES_PER_STEP)));
-        const at = add(get(to), mul(get(p), i32(panelBytes)));
-        const values = width === 4 ? loadV128(at) : orV128(loadV128(at), loadV128(at, 16));
-        step.set(entry, add(get(entry), shl(anyTrue(values), i32(2))));
-      });
-      listed.storeI32(get(head), shrU(sub(get(entry), add(get(head), i32(4))), i32(2)));
     });
   });
   return { name: `pack${width}`, params: code.params, results: [], code };

@@ -24,7 +24,7 @@ import {
   add, and, atomicAdd, atomicLoad, atomicNotify, atomicWait32, call, divU, eq, eqz, get, i32, i64,
   loadI32, ltS, minS, mul, ne, or, select, sub, tee,
 } from './emit.js';
-import { ACCUMULATE, SCRATCH_BYTES, SKIP_A, SKIP_B } from './kernel.js';
+import { ACCUMULATE, SCRATCH_BYTES } from './kernel.js';
 
 /** Byte offsets in the control block. Counters every thread writes sit on their own cache line. */
 export const Control = {
@@ -48,10 +48,14 @@ export const Control = {
   rowStarts: 216, nc: 224, ncRounded: 228, a: 232, b: 236, bias: 240, c: 244, bPack: 248, ready: 252,
   aPackBase: 256, aPackStride: 260, scratchBase: 264, aStrideK: 268, aStrideW: 272, bStrideK: 276,
   bStrideW: 280, ldc: 284, finalFlags: 288,
-  /** Zero skipping (zero-skip.ts): SKIP_A, SKIP_B or 0, and where the packers write their lists. */
-  skip: 292, aListsBase: 296, aListsStride: 300, bLists: 304, bListsBlockStride: 308,
+  /**
+   * The sparse-rows path (sparse-rows.ts) when `sparse` is 1: pack tasks pack wide panels, row
+   * tasks list their rows' non-zeros into the slot's lists and run sparseRows. C and the bias are
+   * addressed by byte strides per row and per column of the product as run (Cᵀ is strided).
+   */
+  sparse: 292, listStride: 296, listsBase: 300, listsSlotStride: 304, cRow: 308, cColumn: 312, biasRow: 316, biasColumn: 320,
   /** Rows of C computed, one word per slot (statistics for tests and benchmarks); the block's last field. */
-  rowsBySlot: 320,
+  rowsBySlot: 384,
 } as const;
 
 export type ControlField = keyof typeof Control;
@@ -64,6 +68,9 @@ export interface KernelIndices {
   readonly gemmBlock: number;
   readonly pack4: number;
   readonly pack8: number;
+  readonly csr: number;
+  readonly sparseRows: number;
+  readonly packWide: number;
 }
 
 /** Builds `work(control, slot)`: claims and runs tasks of the open job until none are left. */
@@ -73,7 +80,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
   const slot = code.param(1);
   const param = (field: ControlField): Expr => loadI32(get(control), Control[field]);
   const local = (): Local => code.local('i32');
-  const [task, tasks, packTasks, aPack, scratch, aLists, bLists] = [local(), local(), local(), local(), local(), local(), local()];
+  const [task, tasks, packTasks, aPack, scratch, lists] = [local(), local(), local(), local(), local(), local()];
   const [block, pc, kc, first, width, rows, aRow, cRow, seen, spins] =
     [local(), local(), local(), local(), local(), local(), local(), local(), local(), local()];
 
@@ -81,10 +88,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
   code.set(packTasks, param('packTasks'));
   code.set(aPack, add(param('aPackBase'), mul(get(slot), param('aPackStride'))));
   code.set(scratch, add(param('scratchBase'), mul(get(slot), i32(SCRATCH_BYTES))));
-  code.set(aLists, add(param('aListsBase'), mul(get(slot), param('aListsStride'))));
-  const skips = (bit: number): Expr => and(param('skip'), i32(bit));
-  // k block `block`'s B lists: panels `kc + 1` words apart, as one pack8 call over the block writes them.
-  const blockLists = (): Expr => add(param('bLists'), mul(get(block), param('bListsBlockStride')));
+  code.set(lists, add(param('listsBase'), mul(get(slot), param('listsSlotStride'))));
   const readyWord = (): Expr => add(param('ready'), mul(get(block), i32(4)));
   const packedBlock = (): Expr => add(param('bPack'), mul(mul(get(pc), param('ncRounded')), i32(4)));
   const blockDepth = (): Expr => minS(param('kcBlock'), sub(param('k'), get(pc)));
@@ -97,11 +101,13 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
       pack.set(pc, mul(get(block), param('kcBlock')));
       pack.set(kc, blockDepth());
       pack.set(width, minS(param('chunkColumns'), sub(param('nc'), get(first))));
-      pack.emit(call(kernels.pack8,
+      // A panel of width W for columns from `first` starts at first·kc·4 bytes whatever W is.
+      const packArgs = [
         add(param('b'), add(mul(get(pc), param('bStrideK')), mul(get(first), param('bStrideW')))),
         param('bStrideK'), param('bStrideW'), get(kc), get(width),
         add(packedBlock(), mul(mul(get(first), get(kc)), i32(4))),
-        select(add(blockLists(), mul(divU(get(first), i32(8)), mul(add(get(kc), i32(1)), i32(4)))), i32(0), skips(SKIP_B))));
+      ] as const;
+      pack.ifThen(param('sparse'), (wide) => wide.emit(call(kernels.packWide, ...packArgs)), (narrow) => narrow.emit(call(kernels.pack8, ...packArgs)));
       pack.ifThen(eq(add(atomicAdd(readyWord(), i32(1)), i32(1)), param('chunks')),
         (last) => last.drop(atomicNotify(readyWord(), i32(-1))));
     }, (row) => {
@@ -112,7 +118,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
       const counter = add(get(control), mul(get(slot), i32(4)));
       row.storeI32(counter, add(loadI32(counter, Control.rowsBySlot), get(rows)), Control.rowsBySlot);
       row.set(aRow, add(param('a'), mul(get(first), param('aStrideW'))));
-      row.set(cRow, add(param('c'), mul(get(first), param('ldc'))));
+      row.set(cRow, add(param('c'), mul(get(first), param('cRow'))));
       row.set(pc, i32(0));
       row.set(block, i32(0));
       row.whileLoop(ltS(get(pc), param('k')), (step) => {
@@ -123,14 +129,19 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
             (spin) => spin.set(spins, sub(get(spins), i32(1))),
             (sleep) => sleep.drop(atomicWait32(readyWord(), get(seen), i64(-1))));
         });
-        step.emit(call(kernels.pack4, add(get(aRow), mul(get(pc), param('aStrideK'))), param('aStrideK'), param('aStrideW'),
-          get(kc), get(rows), get(aPack), select(get(aLists), i32(0), skips(SKIP_A))));
-        step.set(bLists, select(blockLists(), i32(0), skips(SKIP_B)));
         const flags = or(select(i32(ACCUMULATE), i32(0), ltS(i32(0), get(pc))),
           select(param('finalFlags'), i32(0), eq(add(get(pc), get(kc)), param('k'))));
-        step.emit(call(kernels.gemmBlock, get(aPack), packedBlock(), get(rows), param('nc'), get(kc), get(cRow),
-          param('ldc'), param('bias'), or(flags, param('skip')), get(scratch),
-          select(get(aLists), get(bLists), skips(SKIP_A))));
+        const aBlock = add(get(aRow), mul(get(pc), param('aStrideK')));
+        step.ifThen(param('sparse'), (sparse) => {
+          sparse.emit(call(kernels.csr, aBlock, param('aStrideK'), param('aStrideW'), get(kc), get(rows), get(lists), param('listStride')));
+          sparse.emit(call(kernels.sparseRows, get(lists), param('listStride'), get(rows), packedBlock(), param('nc'), get(kc),
+            get(cRow), param('cRow'), param('cColumn'), add(param('bias'), mul(get(first), param('biasRow'))), param('biasRow'),
+            param('biasColumn'), flags, get(scratch)));
+        }, (dense) => {
+          dense.emit(call(kernels.pack4, aBlock, param('aStrideK'), param('aStrideW'), get(kc), get(rows), get(aPack)));
+          dense.emit(call(kernels.gemmBlock, get(aPack), packedBlock(), get(rows), param('nc'), get(kc), get(cRow),
+            param('ldc'), param('bias'), flags, get(scratch)));
+        });
         step.set(pc, add(get(pc), param('kcBlock')));
         step.set(block, add(get(block), i32(1)));
       });

@@ -20,7 +20,8 @@ import {
   type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
 } from './matmul.js';
 import { packFunction } from './pack.js';
-import { censusFunction, chooseSkip } from './zero-skip.js';
+import { ROW_TILE_COLUMNS, csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
+import { SPARSE_A, censusFunction, chooseSkip } from './zero-skip.js';
 import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ThreadSpawner } from './threads.js';
@@ -79,7 +80,11 @@ const maximumPages = 65536;
 /** The threaded module: the kernels plus `work` and `serve`, importing a shared memory. @internal */
 export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
   return encodeModule(
-    [gemmBlockFunction(flavour), packFunction(4), packFunction(8), workFunction({ gemmBlock: 0, pack4: 1, pack8: 2 }), serveFunction(3), censusFunction()],
+    [
+      gemmBlockFunction(flavour), packFunction(4), packFunction(8),
+      workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6, packWide: 7 }), serveFunction(3),
+      csrFunction(), sparseRowsFunction(8), packWideFunction(), rowTileFunction(flavour), censusFunction(),
+    ],
     { shared: { maximumPages } },
   );
 }
@@ -139,50 +144,56 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot >> 2) + slot)),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
-      // Row blocks only change who computes an element, never how: any split gives the same bits.
-      const rowStarts = rowSchedule(m, threads, blocking.mc);
-      if (rowStarts.length < 3 || 2 * m * k * n < minParallelFlops || !pool.isOpen()) {
+      if (2 * m * k * n < minParallelFlops || !pool.isOpen() || rowSchedule(Math.max(m, n), threads, blocking.mc).length < 3) {
         const result = alone.matmul(a, b, m, k, n, transA, transB, epilogue);
         lastSkip = alone.lastSkip();
         return result;
       }
-      const rowTasks = rowStarts.length - 1;
-      const layout = planJob(fixed.end, m, k, n, rowTasks, blocking);
+      const layout = planJob(fixed.end, m, k, n, blocking);
       growMemory(memory, layout.end);
       const heap = new Float32Array(memory.buffer); // re-viewed after any grow
       heap.set(a, layout.a >> 2);
       heap.set(b, layout.b >> 2);
       if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
-      new Int32Array(memory.buffer, layout.rowStarts, rowStarts.length).set(rowStarts);
 
       // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
-      const aStrideK = 4 * (transA ? m : 1);
-      const aStrideW = 4 * (transA ? 1 : k);
-      const bStrideK = 4 * (transB ? 1 : n);
-      const bStrideW = 4 * (transB ? k : 1);
-      const kBlocks = Math.ceil(k / blocking.kc);
+      const aStrides = [4 * (transA ? m : 1), 4 * (transA ? 1 : k)] as const;
+      const bStrides = [4 * (transB ? 1 : n), 4 * (transB ? k : 1)] as const;
       const skip = 2 * m * k * n >= skipFlops ? chooseSkip(census, layout.a, m * k, layout.b, k * n) : 0;
       lastSkip = skipName(skip);
+      // The product as run: a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ (see matmul.ts).
+      const swap = skip !== 0 && skip !== SPARSE_A;
+      const [rows, columns] = swap ? [n, m] : [m, n];
+      const [[aAt, aStrideK, aStrideW], [bAt, bStrideK, bStrideW]] = swap
+        ? [[layout.b, ...bStrides], [layout.a, ...aStrides]] : [[layout.a, ...aStrides], [layout.b, ...bStrides]];
+      const [cRow, cColumn, biasRow, biasColumn] = swap ? [4, 4 * n, 4, 0] : [4 * n, 4, 0, 4];
+      // Row blocks only change who computes an element, never how: any split gives the same bits.
+      const rowStarts = rowSchedule(rows, threads, blocking.mc);
+      const rowTasks = rowStarts.length - 1;
+      growMemory(memory, layout.rowStarts + 4 * rowStarts.length);
+      new Int32Array(memory.buffer, layout.rowStarts, rowStarts.length).set(rowStarts);
+      const kBlocks = Math.ceil(k / blocking.kc);
       const fields: { readonly [F in ControlField]?: number } = {
-        k, kcBlock: blocking.kc, rowStarts: layout.rowStarts, a: layout.a, bPack: layout.bPack, ready: layout.ready,
+        k, kcBlock: blocking.kc, rowStarts: layout.rowStarts, a: aAt, bPack: layout.bPack, ready: layout.ready,
         aPackBase: fixed.aPack, aPackStride: fixed.aPackStride, scratchBase: fixed.scratch,
         aStrideK, aStrideW, bStrideK, bStrideW, ldc: 4 * n, chunkColumns,
         finalFlags: (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0),
-        skip, aListsBase: fixed.aLists, aListsStride: fixed.aListsStride, bLists: layout.bLists, bListsBlockStride: layout.bListsBlockStride,
+        sparse: skip === 0 ? 0 : 1, listStride: listBytes(blocking.kc), listsBase: fixed.lists, listsSlotStride: fixed.listsStride,
+        cRow, cColumn, biasRow, biasColumn,
       };
       for (const [field, value] of Object.entries(fields)) set(field as ControlField, value);
 
-      for (let jc = 0; jc < n; jc += blocking.nc) {
-        const nc = Math.min(blocking.nc, n - jc);
+      for (let jc = 0; jc < columns; jc += blocking.nc) {
+        const nc = Math.min(blocking.nc, columns - jc);
         const chunks = Math.ceil(nc / chunkColumns);
         set('nc', nc);
-        set('ncRounded', roundUp(nc, 8));
+        set('ncRounded', roundUp(nc, skip === 0 ? 8 : ROW_TILE_COLUMNS));
         set('chunks', chunks);
         set('packTasks', kBlocks * chunks);
         set('tasks', kBlocks * chunks + rowTasks);
-        set('b', layout.b + jc * bStrideW);
-        set('bias', layout.bias + 4 * jc);
-        set('c', layout.c + 4 * jc);
+        set('b', bAt + jc * bStrideW);
+        set('bias', layout.bias + jc * biasColumn);
+        set('c', layout.c + jc * cColumn);
         new Int32Array(memory.buffer, layout.ready, kBlocks).fill(0);
         Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
         pool.run(() => work(0, 0));
@@ -208,29 +219,28 @@ function rowSchedule(m: number, threads: number, mcMax: number): number[] {
   return starts;
 }
 
-/** Control block at 0, then each thread's edge-tile scratch and A-panel buffer. */
+/** Control block at 0, then each thread's edge-tile scratch, A-panel buffer and row lists. */
 interface FixedLayout {
   readonly scratch: number; readonly aPack: number; readonly aPackStride: number;
-  readonly aLists: number; readonly aListsStride: number; readonly end: number;
+  readonly lists: number; readonly listsStride: number; readonly end: number;
 }
 
 function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
   const scratch = roundUp(controlBytes(threads), 64);
   const aPack = roundUp(scratch + threads * SCRATCH_BYTES, 64);
   const aPackStride = roundUp(4 * blocking.mc * blocking.kc, 64);
-  const aLists = aPack + threads * aPackStride;
-  const aListsStride = roundUp(4 * (blocking.mc / 4) * (blocking.kc + 1), 64);
-  return { scratch, aPack, aPackStride, aLists, aListsStride, end: aLists + threads * aListsStride };
+  const lists = aPack + threads * aPackStride;
+  const listsStride = roundUp(blocking.mc * listBytes(blocking.kc), 64);
+  return { scratch, aPack, aPackStride, lists, listsStride, end: lists + threads * listsStride };
 }
 
 /** The job's operands and the whole packed op(B) of one column block (every k block at once). */
 interface JobLayout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly bPack: number; readonly ready: number; readonly rowStarts: number;
-  readonly bLists: number; readonly bListsBlockStride: number; readonly end: number;
+  readonly bPack: number; readonly ready: number; readonly rowStarts: number; readonly end: number;
 }
 
-function planJob(start: number, m: number, k: number, n: number, rowTasks: number, blocking: WasmMatmulBlocking): JobLayout {
+function planJob(start: number, m: number, k: number, n: number, blocking: WasmMatmulBlocking): JobLayout {
   let cursor = start;
   const take = (bytes: number): number => {
     const at = cursor;
@@ -241,11 +251,9 @@ function planJob(start: number, m: number, k: number, n: number, rowTasks: numbe
   const b = take(4 * k * n);
   const bias = take(4 * n);
   const c = take(4 * m * n);
-  const bPack = take(4 * roundUp(Math.min(n, blocking.nc), 8) * k);
+  // Either operand may be packed (the sparse path may swap them), in panels up to 32 wide.
+  const bPack = take(4 * roundUp(Math.min(Math.max(m, n), blocking.nc), ROW_TILE_COLUMNS) * k);
   const ready = take(4 * Math.ceil(k / blocking.kc));
-  const rowStarts = take(4 * (rowTasks + 1));
-  // Zero-skip lists of the packed B: per k block, per 8-column panel a count and up to kc offsets.
-  const bListsBlockStride = 4 * (roundUp(Math.min(n, blocking.nc), 8) / 8) * (Math.min(k, blocking.kc) + 1);
-  const bLists = take(bListsBlockStride * Math.ceil(k / blocking.kc));
-  return { a, b, bias, c, bPack, ready, rowStarts, bLists, bListsBlockStride, end: cursor };
+  const rowStarts = take(4); // grows with the schedule: it is the job's last region
+  return { a, b, bias, c, bPack, ready, rowStarts, end: cursor };
 }

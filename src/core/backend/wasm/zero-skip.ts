@@ -1,14 +1,14 @@
 /**
- * Zero skipping: a product whose op(A) or op(B) is mostly +0 (MNIST pixels are 81% zeros; one-hot
- * and bag-of-words inputs more) walks only the k steps at which a tile's A panel (4 rows) or B panel
- * (8 columns) holds a non-zero. The packers list those steps (pack.ts), the kernel walks the list
- * (kernel.ts). On the lecture's batches it visits ~39% of the k steps of both large products.
+ * Zero skipping: a product whose op(A) or op(B) is mostly +0 (MNIST pixels are 81% zeros; ReLU
+ * outputs about half; one-hot and bag-of-words inputs more) takes the sparse-rows path
+ * (sparse-rows.ts): the sparse operand's rows are listed by their non-zeros and only those take a
+ * step of the kernel. A census of both operands, before any packing, picks the path.
  *
- * Results are bitwise those of the dense loop: a skipped step would add a·b with a = +0 and b
+ * Results are bitwise those of the dense kernel: a skipped step would add a·b with a = +0 and b
  * finite, i.e. ±0, to an accumulator that is never -0 (it starts at +0, and round-to-nearest gives
  * +0 for x + (-x)), which changes nothing; the other steps run in the same order. That needs the
- * OTHER operand to be finite (0·∞ is NaN), so `census` checks it first and a non-finite value
- * there means the dense loop. Only +0 is skipped: -0 and NaN count as non-zero.
+ * OTHER operand to be finite (0·∞ is NaN), so a non-finite value there means the dense path. Only
+ * +0 is skipped: -0 and NaN count as non-zero.
  *
  * @internal
  */
@@ -17,13 +17,16 @@ import {
   add, addI32x4, and, andV128, anyTrue, eq, eqI32x4, extractLaneI32x4, get, i32, loadI32, loadV128, ltS, mul,
   or, orV128, shl, splatI32x4, subI32x4, zeroV128,
 } from './emit.js';
-import { SKIP_A, SKIP_B } from './kernel.js';
+
+/** The sparse operand is op(A) (its rows are listed), or op(B) (the product runs as Cᵀ = op(B)ᵀ·op(A)ᵀ). */
+export const SPARSE_A = 1;
+export const SPARSE_B = 2;
 
 /**
- * An operand must be at least this share +0 for its panels to be listed. Listing costs ~3% of a
- * dense product; scattered zeros (ReLU outputs, ~50%) rarely empty a whole 4- or 8-wide panel.
+ * An operand must be at least this share +0 to take the sparse path: a listed step runs at ~44
+ * GFLOP/s against the dense kernel's ~55 and listing costs ~5%, so it pays from ~25% zeros.
  */
-export const minZeroShare = 0.6;
+export const minZeroShare = 0.4;
 /** Products below this many flops (2·m·k·n) are not worth a census. */
 export const minSkipFlops = 4_000_000;
 
@@ -70,7 +73,7 @@ export function censusFunction(): FunctionDef {
 export type Census = (ptr: number, floats: number) => number;
 
 /**
- * The skip flag for one product (0: dense): list the sparser operand's panels when at least
+ * The path for one product (0: dense): the sparser operand's rows are listed when at least
  * `minZeroShare` of it is +0 and the other operand is all finite. `a`, `b` are byte addresses of
  * the operands as stored (a census does not care about transposition).
  */
@@ -81,6 +84,6 @@ export function chooseSkip(census: Census, a: number, aFloats: number, b: number
   const [za, zb] = [share(ca, aFloats), share(cb, bFloats)];
   const useA = za >= minZeroShare && finite(cb);
   const useB = zb >= minZeroShare && finite(ca);
-  if (useA && (!useB || za >= zb)) return SKIP_A;
-  return useB ? SKIP_B : 0;
+  if (useA && (!useB || za >= zb)) return SPARSE_A;
+  return useB ? SPARSE_B : 0;
 }
