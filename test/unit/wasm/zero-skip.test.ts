@@ -88,6 +88,25 @@ describe.each(kernels)('zero skipping, $name', ({ skipping, dense }) => {
     expect(sameBits(dw, dense.matmul(dz, x, 256, 256, 784, true, false))).toBe(true);
   });
 
+  // Depths over one k block (256) make the epilogue accumulate; 32+ columns of the product as run
+  // take the whole-tile stores (Cᵀ by transposed quads of rows when op(B) is the sparse one).
+  it.each([
+    { m: 40, k: 600, n: 13, side: 'b' }, { m: 13, k: 600, n: 40, side: 'a' }, { m: 67, k: 300, n: 70, side: 'b' },
+    { m: 70, k: 300, n: 67, side: 'a' }, { m: 5, k: 513, n: 36, side: 'a' }, { m: 36, k: 513, n: 5, side: 'b' },
+  ] as const)('gives the dense bits across k blocks and whole tiles: $m×$k·$k×$n, sparse $side', ({ m, k, n, side }) => {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const zeros = (i: number, j: number): boolean => (i * 7 + j * 3) % 10 < 7;
+      const a = side === 'a' ? sparseFloats(transA ? k : m, transA ? m : k, 11, zeros) : seededFloats(m * k, 11);
+      const b = side === 'b' ? sparseFloats(transB ? n : k, transB ? k : n, 12, zeros) : seededFloats(k * n, 12);
+      const epilogue = { bias: seededFloats(n, 13), relu: true };
+      const actual = skipping.matmul(a, b, m, k, n, transA, transB, epilogue);
+      expect(skipping.lastSkip()).toBe(side);
+      expect(sameBits(actual, dense.matmul(a, b, m, k, n, transA, transB, epilogue))).toBe(true);
+      const plain = skipping.matmul(a, b, m, k, n, transA, transB);
+      expect(sameBits(plain, dense.matmul(a, b, m, k, n, transA, transB))).toBe(true);
+    }
+  });
+
   it('stays dense on dense data', () => {
     skipping.matmul(seededFloats(64 * 64, 1), seededFloats(64 * 64, 2), 64, 64, 64, false, false);
     expect(skipping.lastSkip()).toBe('dense');

@@ -22,11 +22,12 @@ export const ADD_BIAS = 2;
 export const APPLY_RELU = 4;
 
 /**
- * 32 floats of scratch hold a ragged edge tile before its scalar store; each thread passes its
- * own (the single-thread kernel uses this address).
+ * Scratch for accumulators on their way to C: 32 floats hold a ragged edge tile before its scalar
+ * store, and the sparse-rows kernel transposes four 32-float row tiles from it. Each thread passes
+ * its own (the single-thread kernels use this address).
  */
 export const SCRATCH_TILE = 0;
-export const SCRATCH_BYTES = 128;
+export const SCRATCH_BYTES = 512;
 export const TILE_ROWS = 4;
 export const TILE_COLUMNS = 8;
 

@@ -17,7 +17,7 @@
  */
 import { BackendError, ShapeError } from '../../errors.js';
 import { encodeModule } from './emit.js';
-import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
+import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
 import { SPARSE_A, SPARSE_B, chooseSkip, minSkipFlops } from './zero-skip.js';
 import { ROW_TILE_COLUMNS, listBytes } from './sparse-rows.js';
@@ -187,7 +187,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
   };
 }
 
-/** Byte offsets inside the wasm memory; the first 256 bytes hold the edge-tile scratch. */
+/** Byte offsets inside the wasm memory; the first SCRATCH_BYTES hold the kernels' scratch. */
 export interface Layout {
   readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
   readonly aPack: number; readonly bPack: number; readonly rowLists: number; readonly end: number;
@@ -196,7 +196,7 @@ export interface Layout {
 
 
 function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlocking): Layout {
-  let cursor = 256;
+  let cursor = SCRATCH_BYTES;
   // 64-byte (cache line) alignment keeps packed panels' v128 loads from splitting lines.
   const take = (floats: number): number => {
     const at = cursor;

@@ -16,15 +16,20 @@
 import {
   Code, type Expr, type FunctionDef,
   add, addF32, addF32x4, and, anyTrue, call, eq, f32, get, i32, loadF32, loadI32, loadSplat, loadV128, maxF32,
-  maxF32x4, minS, mul, mulF32x4, ne, relaxedMadd, shl, shrU, sub, tee, zeroV128,
+  ltS, maxF32x4, minS, mul, mulF32x4, ne, relaxedMadd, shl, shrU, shuffleF32, sub, tee, zeroV128,
 } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
 
 /** Columns of C per sparse-rows tile, and the width of its packed B panels. */
 export const ROW_TILE_COLUMNS = 32;
+/** Bytes of one tile's accumulators in scratch; the kernel uses four tiles' worth (SCRATCH_BYTES). */
+const ROW_TILE_BYTES = 4 * ROW_TILE_COLUMNS;
 /** Bytes per k step in a packed B panel: a list entry's offset is (k − pc) times this. */
 const PANEL_STEP_BYTES = 4 * ROW_TILE_COLUMNS;
+
+/** Rows whose lists one pass of the strided csr fills (64 × 2 KB: they stay in L2). */
+const CSR_ROW_CHUNK = 64;
 
 /** Bytes of one row's list for a k block of depth kc: a count, then (offset, value) pairs. */
 export const listBytes = (kc: number): number => 4 * (1 + 2 * kc);
@@ -41,7 +46,7 @@ export const packWideFunction = (): FunctionDef => ({ ...packFunction(ROW_TILE_C
 export function csrFunction(): FunctionDef {
   const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [src, strideK, strideW, kc, rows, lists, listStride] = [0, 1, 2, 3, 4, 5, 6].map((i) => code.param(i));
-  const [outer, inner, lane, from, head, cursor, bits, wide] = Array.from({ length: 8 }, () => code.local('i32'));
+  const [outer, inner, lane, from, head, cursor, bits, wide, chunk, chunkEnd] = Array.from({ length: 10 }, () => code.local('i32'));
 
   code.forRange(outer, i32(0), get(rows), 1, (c) => c.storeI32(add(get(lists), mul(get(outer), get(listStride))), i32(0)));
   code.ifThen(eq(get(strideK), i32(4)), (alongK) => {
@@ -65,25 +70,29 @@ export function csrFunction(): FunctionDef {
       row.storeI32(get(head), shrU(sub(get(cursor), add(get(head), i32(4))), i32(3)));
     });
   }, (acrossRows) => {
-    // strideW is 4: step k's values of all rows are contiguous; append to each row's list in turn.
-    acrossRows.set(wide, and(get(rows), i32(-4)));
-    acrossRows.forRange(outer, i32(0), get(kc), 1, (step) => {
-      step.set(from, add(get(src), mul(get(outer), get(strideK))));
-      const append = (c: Code, r: Expr): void => {
-        c.set(bits, loadI32(add(get(from), shl(r, i32(2)))));
-        c.set(head, add(get(lists), mul(r, get(listStride))));
-        c.set(cursor, loadI32(get(head)));
-        c.set(lane, add(get(head), add(i32(4), shl(get(cursor), i32(3)))));
-        c.storeI32(get(lane), mul(get(outer), i32(PANEL_STEP_BYTES)));
-        c.storeI32(get(lane), get(bits), 4);
-        c.storeI32(get(head), add(get(cursor), ne(get(bits), i32(0))));
-      };
-      step.forRange(inner, i32(0), get(wide), 4, (group) => {
-        group.ifThen(anyTrue(loadV128(add(get(from), shl(get(inner), i32(2))))), (some) => {
-          for (let l = 0; l < 4; l++) append(some, add(get(inner), i32(l)));
+    // strideW is 4: step k's values of all rows are contiguous; append to each row's list in turn,
+    // CSR_ROW_CHUNK rows at a time so that their lists stay in cache (784 lists of 2 KB do not).
+    acrossRows.forRange(chunk, i32(0), get(rows), CSR_ROW_CHUNK, (rowChunk) => {
+      rowChunk.set(chunkEnd, minS(get(rows), add(get(chunk), i32(CSR_ROW_CHUNK))));
+      rowChunk.set(wide, add(get(chunk), and(sub(get(chunkEnd), get(chunk)), i32(-4))));
+      rowChunk.forRange(outer, i32(0), get(kc), 1, (step) => {
+        step.set(from, add(get(src), mul(get(outer), get(strideK))));
+        const append = (c: Code, r: Expr): void => {
+          c.set(bits, loadI32(add(get(from), shl(r, i32(2)))));
+          c.set(head, add(get(lists), mul(r, get(listStride))));
+          c.set(cursor, loadI32(get(head)));
+          c.set(lane, add(get(head), add(i32(4), shl(get(cursor), i32(3)))));
+          c.storeI32(get(lane), mul(get(outer), i32(PANEL_STEP_BYTES)));
+          c.storeI32(get(lane), get(bits), 4);
+          c.storeI32(get(head), add(get(cursor), ne(get(bits), i32(0))));
+        };
+        step.forRange(inner, get(chunk), get(wide), 4, (group) => {
+          group.ifThen(anyTrue(loadV128(add(get(from), shl(get(inner), i32(2))))), (some) => {
+            for (let l = 0; l < 4; l++) append(some, add(get(inner), i32(l)));
+          });
         });
+        step.forRange(inner, get(wide), get(chunkEnd), 1, (each) => append(each, get(inner)));
       });
-      step.forRange(inner, get(wide), get(rows), 1, (each) => append(each, get(inner)));
     });
   });
   return { name: 'csr', params: code.params, results: [], code };
@@ -136,7 +145,39 @@ export function sparseRowsFunction(rowTile: number): FunctionDef {
   code.forRange(jg, i32(0), get(nc), ROW_TILE_COLUMNS, (group) => {
     group.set(panel, add(get(bPack), shl(mul(get(jg), get(kc)), i32(2)))); // panel jg/W starts at jg/W · kc · 4W bytes
     group.set(columns, minS(i32(ROW_TILE_COLUMNS), sub(get(nc), get(jg))));
-    group.forRange(r, i32(0), get(rows), 1, (row) => {
+    group.set(r, i32(0));
+    // Cᵀ (rows of the product run along C's rows: cRow = 4): four rows at a time, transposed in
+    // registers, so that C gets whole vectors of four consecutive elements instead of 128 floats.
+    const quads = and(and(eq(get(cRow), i32(4)), eq(get(columns), i32(ROW_TILE_COLUMNS))), eq(get(biasColumn), i32(0)));
+    group.ifThen(quads, (fours) => fours.whileLoop(ltS(add(get(r), i32(3)), get(rows)), (quad) => {
+      for (let i = 0; i < 4; i++) {
+        quad.set(entry, add(get(lists), mul(add(get(r), i32(i)), get(listStride))));
+        quad.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), add(get(scratch), i32(ROW_TILE_BYTES * i))));
+      }
+      quad.set(tile, add(get(c), add(shl(get(r), i32(2)), mul(get(jg), get(cColumn)))));
+      quad.forRange(lane, i32(0), i32(ROW_TILE_COLUMNS), 4, (columnQuad) => {
+        acc.slice(0, 4).forEach((x, i) => columnQuad.set(x, loadV128(add(get(scratch), shl(get(lane), i32(2))), ROW_TILE_BYTES * i)));
+        const [v0, v1, v2, v3, p0, p1, p2, p3] = acc;
+        columnQuad.set(p0, shuffleF32(get(v0), get(v1), [0, 4, 1, 5]));
+        columnQuad.set(p1, shuffleF32(get(v0), get(v1), [2, 6, 3, 7]));
+        columnQuad.set(p2, shuffleF32(get(v2), get(v3), [0, 4, 1, 5]));
+        columnQuad.set(p3, shuffleF32(get(v2), get(v3), [2, 6, 3, 7]));
+        const columnsOfC: readonly Expr[] = [
+          shuffleF32(get(p0), get(p2), [0, 1, 4, 5]), shuffleF32(get(p0), get(p2), [2, 3, 6, 7]),
+          shuffleF32(get(p1), get(p3), [0, 1, 4, 5]), shuffleF32(get(p1), get(p3), [2, 3, 6, 7]),
+        ];
+        columnsOfC.forEach((column, l) => {
+          columnQuad.set(acc[l], column);
+          columnQuad.set(address, add(get(tile), mul(add(get(lane), i32(l)), get(cColumn))));
+          columnQuad.ifThen(flag(ACCUMULATE), (x) => x.set(acc[l], addF32x4(get(acc[l]), loadV128(get(address)))));
+          columnQuad.ifThen(flag(ADD_BIAS), (x) => x.set(acc[l], addF32x4(get(acc[l]), loadV128(add(get(bias), mul(get(r), get(biasRow)))))));
+          columnQuad.ifThen(flag(APPLY_RELU), (x) => x.set(acc[l], maxF32x4(get(acc[l]), zeroV128)));
+          columnQuad.storeV128(get(address), get(acc[l]));
+        });
+      });
+      quad.set(r, add(get(r), i32(4)));
+    }));
+    group.forRange(r, get(r), get(rows), 1, (row) => {
       row.set(entry, add(get(lists), mul(get(r), get(listStride))));
       row.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), get(scratch)));
       row.set(tile, add(get(c), add(mul(get(r), get(cRow)), mul(get(jg), get(cColumn)))));
