@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions } from '../../../src/core/backend/wasm/matmul.js';
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
 import { createThreadedWasmMatmul } from '../../../src/core/backend/wasm/threaded.js';
-import { SPARSE_A, SPARSE_B, chooseSkip } from '../../../src/core/backend/wasm/zero-skip.js';
+import { SPARSE_A, SPARSE_B, chooseSkip, sampledFloats } from '../../../src/core/backend/wasm/zero-skip.js';
 import { seededFloats } from './reference.js';
 
 const tinyBlocks: WasmMatmulBlocking = { mc: 8, kc: 5, nc: 16 };
@@ -130,13 +130,16 @@ describe.each(kernels)('zero skipping, $name', ({ skipping, dense }) => {
 });
 
 describe('chooseSkip', () => {
-  // A fake census: (zeros · 2) | non-finite, per operand address.
-  const census = (table: Record<number, [zeros: number, bad: boolean]>) => (ptr: number) => table[ptr][0] * 2 + (table[ptr][1] ? 1 : 0);
+  // A fake census: per operand address, its +0 share (of the sampled floats) and whether it is finite.
+  const census = (table: Record<number, [zeroShare: number, finite: boolean]>) => ({
+    zeros: (ptr: number, floats: number) => Math.round(table[ptr][0] * sampledFloats(floats)),
+    finite: (ptr: number) => (table[ptr][1] ? 1 : 0),
+  });
   it('picks the sparser operand whose partner is finite, and dense below 40% zeros', () => {
-    expect(chooseSkip(census({ 1: [80, false], 2: [0, false] }), 1, 100, 2, 100)).toBe(SPARSE_A);
-    expect(chooseSkip(census({ 1: [70, false], 2: [90, false] }), 1, 100, 2, 100)).toBe(SPARSE_B);
-    expect(chooseSkip(census({ 1: [90, false], 2: [70, true] }), 1, 100, 2, 100)).toBe(SPARSE_B);
-    expect(chooseSkip(census({ 1: [90, true], 2: [10, true] }), 1, 100, 2, 100)).toBe(0);
-    expect(chooseSkip(census({ 1: [39, false], 2: [39, false] }), 1, 100, 2, 100)).toBe(0);
+    expect(chooseSkip(census({ 1: [0.8, true], 2: [0, true] }), 1, 1000, 2, 1000)).toBe(SPARSE_A);
+    expect(chooseSkip(census({ 1: [0.7, true], 2: [0.9, true] }), 1, 1000, 2, 1000)).toBe(SPARSE_B);
+    expect(chooseSkip(census({ 1: [0.9, true], 2: [0.7, false] }), 1, 1000, 2, 1000)).toBe(SPARSE_B);
+    expect(chooseSkip(census({ 1: [0.9, false], 2: [0.1, false] }), 1, 1000, 2, 1000)).toBe(0);
+    expect(chooseSkip(census({ 1: [0.39, true], 2: [0.39, true] }), 1, 1000, 2, 1000)).toBe(0);
   });
 });

@@ -153,7 +153,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const finalFlags = (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0);
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse.census, layout.a, m * k, layout.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse, layout.a, m * k, layout.b, k * n) : 0;
       lastSkip = skip;
       if (skip !== 0) {
         // The sparse operand's rows are listed; a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ.

@@ -9,11 +9,11 @@ import { encodeModule } from './emit.js';
 import { ACCUMULATE, SCRATCH_TILE, type WasmSimdFlavour } from './kernel.js';
 import type { Layout, Packer, WasmMatmulBlocking } from './matmul.js';
 import { csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
-import { censusFunction } from './zero-skip.js';
+import { finiteFunction, zerosFunction } from './zero-skip.js';
 
 /** The sparse-rows kernels (sparse-rows.ts): a second module over the same memory, so each stays small. @internal */
 export function wasmSparseModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
-  return encodeModule([csrFunction(), sparseRowsFunction(3), packWideFunction(), rowTileFunction(flavour), censusFunction()]);
+  return encodeModule([csrFunction(), sparseRowsFunction(3), packWideFunction(), rowTileFunction(flavour), zerosFunction(), finiteFunction()]);
 }
 
 export interface SparseExports {
@@ -22,7 +22,8 @@ export interface SparseExports {
                         c: number, cRow: number, cColumn: number, bias: number, biasRow: number, biasColumn: number,
                         flags: number, scratch: number) => void;
   readonly packWide: Packer;
-  readonly census: (ptr: number, floats: number) => number;
+  readonly zeros: (ptr: number, floats: number) => number;
+  readonly finite: (ptr: number, floats: number) => number;
 }
 
 /** Rows listed at once on the sparse-rows path (their lists: 2 KB each for kc = 256). */

@@ -21,7 +21,7 @@ import {
 } from './matmul.js';
 import { packFunction } from './pack.js';
 import { ROW_TILE_COLUMNS, csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
-import { SPARSE_A, censusFunction, chooseSkip } from './zero-skip.js';
+import { SPARSE_A, chooseSkip, finiteFunction, zerosFunction, type Census } from './zero-skip.js';
 import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ThreadSpawner } from './threads.js';
@@ -83,7 +83,7 @@ export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayB
     [
       gemmBlockFunction(flavour), packFunction(4), packFunction(8),
       workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6, packWide: 7 }), serveFunction(3),
-      csrFunction(), sparseRowsFunction(8), packWideFunction(), rowTileFunction(flavour), censusFunction(),
+      csrFunction(), sparseRowsFunction(8), packWideFunction(), rowTileFunction(flavour), zerosFunction(), finiteFunction(),
     ],
     { shared: { maximumPages } },
   );
@@ -120,7 +120,8 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const fixed = planFixed(threads, blocking);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(fixed.end / 65536), maximum: maximumPages, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const { work, census } = instance.exports as unknown as { work(control: number, slot: number): void; census(ptr: number, floats: number): number };
+  const exports = instance.exports as unknown as Census & { work(control: number, slot: number): void };
+  const { work } = exports;
   const skipFlops = zeroSkipFlops(options);
   let lastSkip: ZeroSkip = 'dense';
   const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
@@ -159,7 +160,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
       // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
       const aStrides = [4 * (transA ? m : 1), 4 * (transA ? 1 : k)] as const;
       const bStrides = [4 * (transB ? 1 : n), 4 * (transB ? k : 1)] as const;
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(census, layout.a, m * k, layout.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(exports, layout.a, m * k, layout.b, k * n) : 0;
       lastSkip = skipName(skip);
       // The product as run: a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ (see matmul.ts).
       const swap = skip !== 0 && skip !== SPARSE_A;

@@ -2,7 +2,8 @@
  * Zero skipping: a product whose op(A) or op(B) is mostly +0 (MNIST pixels are 81% zeros; ReLU
  * outputs about half; one-hot and bag-of-words inputs more) takes the sparse-rows path
  * (sparse-rows.ts): the sparse operand's rows are listed by their non-zeros and only those take a
- * step of the kernel. A census of both operands, before any packing, picks the path.
+ * step of the kernel. A census before any packing picks the path: the zero share of each operand
+ * from a sample of its vectors, then a full check that the other operand is finite.
  *
  * Results are bitwise those of the dense kernel: a skipped step would add a·b with a = +0 and b
  * finite, i.e. ±0, to an accumulator that is never -0 (it starts at +0, and round-to-nearest gives
@@ -13,10 +14,15 @@
  * @internal
  */
 import {
-  Code, type FunctionDef,
-  add, addI32x4, and, andV128, anyTrue, eq, eqI32x4, extractLaneI32x4, get, i32, loadI32, loadV128, ltS, mul,
-  or, orV128, shl, splatI32x4, subI32x4, zeroV128,
+  Code, type Expr, type FunctionDef,
+  add, addF32, addF32x4, and, eqI32x4, extractLaneI32x4, f32, get, i32, loadF32, loadV128, ltS, mulF32x4, shl,
+  subI32x4, unsignedLeb, zeroV128,
 } from './emit.js';
+
+const allTrueI32x4 = (x: Expr): Expr => (c) => c.emit(x).op(0xfd, ...unsignedLeb(0xa3));
+const eqF32x4 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0xfd, ...unsignedLeb(0x41));
+const mulF32 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0x94);
+const eqF32 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0x5b);
 
 /** The sparse operand is op(A) (its rows are listed), or op(B) (the product runs as Cᵀ = op(B)ᵀ·op(A)ᵀ). */
 export const SPARSE_A = 1;
@@ -30,60 +36,78 @@ export const minZeroShare = 0.4;
 /** Products below this many flops (2·m·k·n) are not worth a census. */
 export const minSkipFlops = 4_000_000;
 
-const exponentMask = 0x7f800000;
+/** The census samples every SAMPLE_STRIDE-th vector of four floats for its zero share. */
+export const SAMPLE_STRIDE = 8;
 
 /**
- * Builds `census(ptr, floats) → i32`: (number of +0 floats) · 2 + (1 if any float is ±∞ or NaN).
- * Read it with `>>> 0` (the count may use bit 31).
+ * Builds `zeros(ptr, floats) → i32`: how many +0 floats the sampled vectors hold (every
+ * SAMPLE_STRIDE-th whole vector from ptr; see sampledFloats).
  */
-export function censusFunction(): FunctionDef {
+export function zerosFunction(): FunctionDef {
   const code = new Code(['i32', 'i32']);
   const [ptr, floats] = [code.param(0), code.param(1)];
-  const [at, end, zeros, bad] = [code.local('i32'), code.local('i32'), code.local('i32'), code.local('i32')];
-  const [zeroLanes, badLanes, exponent, value] = [code.local('v128'), code.local('v128'), code.local('v128'), code.local('v128')];
-  const word = code.local('i32');
-
-  code.set(zeroLanes, zeroV128);
-  code.set(badLanes, zeroV128);
-  code.set(exponent, splatI32x4(i32(exponentMask)));
+  const [at, end] = [code.local('i32'), code.local('i32')];
+  const lanes = code.local('v128');
+  code.set(lanes, zeroV128);
   code.set(at, get(ptr));
   code.set(end, add(get(ptr), shl(and(get(floats), i32(-4)), i32(2))));
   code.whileLoop(ltS(get(at), get(end)), (body) => {
-    body.set(value, loadV128(get(at)));
     // A lane is all ones where the comparison holds, i.e. -1: subtracting it counts.
-    body.set(zeroLanes, subI32x4(get(zeroLanes), eqI32x4(get(value), zeroV128)));
-    body.set(badLanes, orV128(get(badLanes), eqI32x4(andV128(get(value), get(exponent)), get(exponent))));
-    body.set(at, add(get(at), i32(16)));
+    body.set(lanes, subI32x4(get(lanes), eqI32x4(loadV128(get(at)), zeroV128)));
+    body.set(at, add(get(at), i32(16 * SAMPLE_STRIDE)));
   });
-  code.set(zeroLanes, addI32x4(get(zeroLanes), get(zeroLanes))); // count twice: bit 0 is the non-finite flag
-  code.set(zeros, add(add(extractLaneI32x4(get(zeroLanes), 0), extractLaneI32x4(get(zeroLanes), 1)),
-    add(extractLaneI32x4(get(zeroLanes), 2), extractLaneI32x4(get(zeroLanes), 3))));
-  code.set(bad, anyTrue(get(badLanes)));
-  code.set(end, add(get(ptr), shl(get(floats), i32(2))));
-  code.whileLoop(ltS(get(at), get(end)), (body) => {
-    body.set(word, loadI32(get(at)));
-    body.set(zeros, add(get(zeros), mul(eq(get(word), i32(0)), i32(2))));
-    body.set(bad, or(get(bad), eq(and(get(word), i32(exponentMask)), i32(exponentMask))));
-    body.set(at, add(get(at), i32(4)));
-  });
-  code.emit(or(get(zeros), get(bad)));
-  return { name: 'census', params: code.params, results: ['i32'], code };
+  code.emit(add(add(extractLaneI32x4(get(lanes), 0), extractLaneI32x4(get(lanes), 1)),
+    add(extractLaneI32x4(get(lanes), 2), extractLaneI32x4(get(lanes), 3))));
+  return { name: 'zeros', params: code.params, results: ['i32'], code };
 }
 
-export type Census = (ptr: number, floats: number) => number;
+/** Floats the `zeros` census looks at for an operand of `floats`. */
+export const sampledFloats = (floats: number): number => 4 * Math.ceil(Math.floor(floats / 4) / SAMPLE_STRIDE);
 
 /**
- * The path for one product (0: dense): the sparser operand's rows are listed when at least
- * `minZeroShare` of it is +0 and the other operand is all finite. `a`, `b` are byte addresses of
- * the operands as stored (a census does not care about transposition).
+ * Builds `finite(ptr, floats) → i32`: 1 when no float is ±∞ or NaN. Sums x·0 (±0 for a finite x,
+ * NaN otherwise) over every float: two multiply-adds per vector, about a third of a full census.
+ */
+export function finiteFunction(): FunctionDef {
+  const code = new Code(['i32', 'i32']);
+  const [ptr, floats] = [code.param(0), code.param(1)];
+  const [at, end] = [code.local('i32'), code.local('i32')];
+  const sum = code.local('v128');
+  const tail = code.local('f32');
+  code.set(sum, zeroV128);
+  code.set(at, get(ptr));
+  code.set(end, add(get(ptr), shl(and(get(floats), i32(-4)), i32(2))));
+  code.whileLoop(ltS(get(at), get(end)), (body) => {
+    body.set(sum, addF32x4(get(sum), mulF32x4(loadV128(get(at)), zeroV128)));
+    body.set(at, add(get(at), i32(16)));
+  });
+  code.set(tail, f32(0));
+  code.set(end, add(get(ptr), shl(get(floats), i32(2))));
+  code.whileLoop(ltS(get(at), get(end)), (body) => {
+    body.set(tail, addF32(get(tail), mulF32(loadF32(get(at)), f32(0))));
+    body.set(at, add(get(at), i32(4)));
+  });
+  // NaN is the only value unequal to itself.
+  code.emit(and(allTrueI32x4(eqF32x4(get(sum), get(sum))), eqF32(get(tail), get(tail))));
+  return { name: 'finite', params: code.params, results: ['i32'], code };
+}
+
+export interface Census {
+  zeros(ptr: number, floats: number): number;
+  finite(ptr: number, floats: number): number;
+}
+
+/**
+ * The path for one product (0: dense): the sparser operand (by a sampled census) is listed when at
+ * least `minZeroShare` of it is +0 and the other operand is all finite. `a`, `b` are byte addresses
+ * of the operands as stored (a census does not care about transposition).
  */
 export function chooseSkip(census: Census, a: number, aFloats: number, b: number, bFloats: number): number {
-  const [ca, cb] = [census(a, aFloats) >>> 0, census(b, bFloats) >>> 0];
-  const share = (c: number, floats: number): number => Math.floor(c / 2) / floats;
-  const finite = (c: number): boolean => (c & 1) === 0;
-  const [za, zb] = [share(ca, aFloats), share(cb, bFloats)];
-  const useA = za >= minZeroShare && finite(cb);
-  const useB = zb >= minZeroShare && finite(ca);
-  if (useA && (!useB || za >= zb)) return SPARSE_A;
-  return useB ? SPARSE_B : 0;
+  const share = (ptr: number, floats: number): number => census.zeros(ptr, floats) / Math.max(1, sampledFloats(floats));
+  const [za, zb] = [share(a, aFloats), share(b, bFloats)];
+  const candidates = [
+    { skip: SPARSE_A, share: za, other: [b, bFloats] as const },
+    { skip: SPARSE_B, share: zb, other: [a, aFloats] as const },
+  ].filter((c) => c.share >= minZeroShare).sort((x, y) => y.share - x.share);
+  return candidates.find((c) => census.finite(...c.other) === 1)?.skip ?? 0;
 }
