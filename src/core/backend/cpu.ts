@@ -1,8 +1,10 @@
 /**
  * The float32 CPU backend, the default where no GPU answers. Matmul (and the dense layer's fused
  * bias + ReLU epilogue) runs in the fastest kernel this runtime offers: WebAssembly SIMD when the
- * runtime validates it (wasm/, ~55 GFLOP/s on one core here), shared between threads for large
- * products where the runtime can start workers (Node), else register-blocked JS (~3 GFLOP/s).
+ * runtime validates it (wasm/, ~55 GFLOP/s on one core here, and steps over the zeros of a
+ * mostly-zero operand), shared between threads for large products where the runtime can start
+ * workers (Node), else register-blocked JS (~3 GFLOP/s). Elementwise binary ops, column sums and
+ * Adam's sweep also run as WebAssembly SIMD where it validates.
  * The choice is explicit in the options and always visible in `description`; asking for
  * something that cannot run is an error, never a silent fallback.
  */
@@ -29,10 +31,10 @@ export interface CpuBackendOptions {
    */
   readonly threads?: number;
   /**
-   * Skip the k steps of a large matmul at which a mostly-zero operand (MNIST pixels, one-hot
-   * inputs) is +0 across a whole 4-row or 8-column panel (wasm kernels; default true). Results
-   * are bitwise the same as without: it stands down when the other operand holds ±∞ or NaN.
-   * false measures the dense kernel alone.
+   * Zero skipping (wasm kernels; default true): a large matmul whose operand is mostly +0 (MNIST
+   * pixels, ReLU outputs, one-hot inputs) lists that operand's non-zeros per row and steps over
+   * those alone. Results are bitwise those of the dense kernel (it stands down when the other
+   * operand holds ±∞ or NaN); false measures the dense kernel alone.
    */
   readonly zeroSkip?: boolean;
 }

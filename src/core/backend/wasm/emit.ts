@@ -239,9 +239,7 @@ export const andV128 = binary(simd(0x4e));
 export const orV128 = binary(simd(0x50));
 /** 1 if any bit of the vector is set (so -0.0 counts as set), else 0. */
 export const anyTrue = (value: Expr): Expr => (c) => c.emit(value).op(...simd(0x53));
-export const splatI32x4 = (value: Expr): Expr => (c) => c.emit(value).op(...simd(0x11));
 export const eqI32x4 = binary(simd(0x37));
-export const addI32x4 = binary(simd(0xae));
 export const subI32x4 = binary(simd(0xb1));
 export const extractLaneI32x4 = (value: Expr, lane: number): Expr => (c) => c.emit(value).op(...simd(0x1b, lane));
 /** `a * b + c` per lane; fused or not at the engine's choice (relaxed SIMD). */

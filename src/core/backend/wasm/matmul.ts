@@ -5,8 +5,10 @@
  *
  * Structure (BLIS, per KERNELS.md): for each kc×nc block of op(B), pack it into 8-column panels;
  * for each mc×kc block of op(A), pack it into 4-row panels; then gemmBlock sweeps 4×8 tiles of C.
- * Transposition only changes the strides the packers read with. threaded.ts shares the same
- * kernels between threads and must give this file's results bit for bit.
+ * Transposition only changes the strides the packers read with. A product with a mostly-zero
+ * operand takes the sparse-rows path instead (zero-skip.ts chooses, sparse-path.ts runs it): the
+ * same results, bit for bit. threaded.ts shares the same kernels between threads and must give
+ * this file's results bit for bit.
  *
  * @example
  * const kernel = createWasmMatmul();
@@ -140,12 +142,18 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
     lastSkip: () => skipName(lastSkip),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
-      const layout = planLayout(m, k, n, blocking);
+      const operands = planOperands(SCRATCH_BYTES, m, k, n);
+      ensureBytes(operands.end);
+      const heap = new Float32Array(memory.buffer);
+      heap.set(a, operands.a >> 2);
+      heap.set(b, operands.b >> 2);
+      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, operands.bias >> 2);
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse, operands.a, m * k, operands.b, k * n) : 0;
+      lastSkip = skip;
+      // A sparse op(B) runs as Cᵀ: m columns, n rows.
+      const layout = skip === SPARSE_B ? planLayout(operands, n, k, m, true, blocking) : planLayout(operands, m, k, n, skip !== 0, blocking);
       ensureBytes(layout.end);
-      const heap = new Float32Array(memory.buffer); // re-viewed after any grow
-      heap.set(a, layout.a >> 2);
-      heap.set(b, layout.b >> 2);
-      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
+      const result = (): Float32Array => new Float32Array(memory.buffer, layout.c, m * n).slice(); // a grow replaced the buffer
 
       // Byte strides of op(A)[i, p] and op(B)[p, j]: "W" runs along the panel's width.
       const aStrideK = 4 * (transA ? m : 1);
@@ -153,8 +161,6 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       const bStrideK = 4 * (transB ? 1 : n);
       const bStrideW = 4 * (transB ? k : 1);
       const finalFlags = (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0);
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse, layout.a, m * k, layout.b, k * n) : 0;
-      lastSkip = skip;
       if (skip !== 0) {
         // The sparse operand's rows are listed; a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ.
         const onA = skip === SPARSE_A;
@@ -166,7 +172,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
           bias: onA ? [0, 4] : [4, 0],
           finalFlags,
         });
-        return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+        return result();
       }
 
       for (let jc = 0; jc < n; jc += blocking.nc) {
@@ -182,37 +188,59 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
           }
         }
       }
-      return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+      return result();
     },
   };
 }
 
-/** Byte offsets inside the wasm memory; the first SCRATCH_BYTES hold the kernels' scratch. */
-export interface Layout {
-  readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly aPack: number; readonly bPack: number; readonly rowLists: number; readonly end: number;
+/** Byte offsets of a product's operands and result (here after the kernels' SCRATCH_BYTES). */
+export interface Operands {
+  readonly a: number; readonly b: number; readonly bias: number; readonly c: number; readonly end: number;
 }
 
+/** The operands' layout and then the packing buffers'. */
+export interface Layout extends Operands {
+  readonly aPack: number; readonly bPack: number; readonly rowLists: number;
+}
 
-
-function planLayout(m: number, k: number, n: number, blocking: WasmMatmulBlocking): Layout {
-  let cursor = SCRATCH_BYTES;
-  // 64-byte (cache line) alignment keeps packed panels' v128 loads from splitting lines.
-  const take = (floats: number): number => {
-    const at = cursor;
-    cursor = Math.ceil((cursor + 4 * floats) / 64) * 64;
-    return at;
+/**
+ * Hands out consecutive regions of `bytes` from `start`, each on a 64-byte boundary (cache lines,
+ * so packed panels' v128 loads never split one). @internal (shared with the threaded kernel)
+ */
+export const taker = (start: number): { take(bytes: number): number; end(): number } => {
+  let cursor = start;
+  return {
+    take: (bytes) => {
+      const at = cursor;
+      cursor = roundUp(cursor + bytes, 64);
+      return at;
+    },
+    end: () => cursor,
   };
+};
+
+/** Where a product's operands and result go, from `start`. @internal (shared with the threaded kernel) */
+export function planOperands(start: number, m: number, k: number, n: number): Operands {
+  const { take, end } = taker(start);
+  const a = take(4 * m * k);
+  const b = take(4 * k * n);
+  const bias = take(4 * n);
+  const c = take(4 * m * n);
+  return { a, b, bias, c, end: end() };
+}
+
+/**
+ * The packing buffers of a product run as `rows` × `columns` (its Cᵀ when a sparse op(B) swaps
+ * the operands): 4-row A panels and 8-column B panels for the dense kernel, or row lists and
+ * ROW_TILE_COLUMNS-wide B panels for the sparse-rows one.
+ */
+function planLayout(operands: Operands, rows: number, k: number, columns: number, sparse: boolean, blocking: WasmMatmulBlocking): Layout {
+  const { take, end } = taker(operands.end);
   const kc = Math.min(k, blocking.kc);
-  const a = take(m * k);
-  const b = take(k * n);
-  const bias = take(n);
-  const c = take(m * n);
-  const aPack = take(roundUp(Math.min(m, blocking.mc), 4) * kc);
-  // Either operand may be packed as B (sparse rows of op(B) swap them), in panels up to 16 wide.
-  const bPack = take(roundUp(Math.min(Math.max(m, n), blocking.nc), ROW_TILE_COLUMNS) * kc);
-  const rowLists = take((listBytes(kc) / 4) * Math.min(Math.max(m, n), sparseRowBlock));
-  return { a, b, bias, c, aPack, bPack, rowLists, end: cursor };
+  const aPack = sparse ? 0 : take(4 * roundUp(Math.min(rows, blocking.mc), 4) * kc);
+  const bPack = take(4 * roundUp(Math.min(columns, blocking.nc), sparse ? ROW_TILE_COLUMNS : 8) * kc);
+  const rowLists = sparse ? take(listBytes(kc) * Math.min(rows, sparseRowBlock)) : 0;
+  return { ...operands, aPack, bPack, rowLists, end: end() };
 }
 
 /** @internal */

@@ -16,8 +16,8 @@ import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
-  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, roundUp, skipName, zeroSkipFlops,
-  type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
+  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, planOperands, roundUp, skipName, taker, zeroSkipFlops,
+  type Operands, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
 } from './matmul.js';
 import { packFunction } from './pack.js';
 import { ROW_TILE_COLUMNS, csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
@@ -150,28 +150,29 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         lastSkip = alone.lastSkip();
         return result;
       }
-      const layout = planJob(fixed.end, m, k, n, blocking);
-      growMemory(memory, layout.end);
-      const heap = new Float32Array(memory.buffer); // re-viewed after any grow
-      heap.set(a, layout.a >> 2);
-      heap.set(b, layout.b >> 2);
-      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, layout.bias >> 2);
+      const operands = planOperands(fixed.end, m, k, n);
+      growMemory(memory, operands.end);
+      const heap = new Float32Array(memory.buffer);
+      heap.set(a, operands.a >> 2);
+      heap.set(b, operands.b >> 2);
+      if (epilogue?.bias !== undefined) heap.set(epilogue.bias, operands.bias >> 2);
 
       // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
       const aStrides = [4 * (transA ? m : 1), 4 * (transA ? 1 : k)] as const;
       const bStrides = [4 * (transB ? 1 : n), 4 * (transB ? k : 1)] as const;
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(exports, layout.a, m * k, layout.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(exports, operands.a, m * k, operands.b, k * n) : 0;
       lastSkip = skipName(skip);
       // The product as run: a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ (see matmul.ts).
       const swap = skip !== 0 && skip !== SPARSE_A;
       const [rows, columns] = swap ? [n, m] : [m, n];
       const [[aAt, aStrideK, aStrideW], [bAt, bStrideK, bStrideW]] = swap
-        ? [[layout.b, ...bStrides], [layout.a, ...aStrides]] : [[layout.a, ...aStrides], [layout.b, ...bStrides]];
+        ? [[operands.b, ...bStrides], [operands.a, ...aStrides]] : [[operands.a, ...aStrides], [operands.b, ...bStrides]];
       const [cRow, cColumn, biasRow, biasColumn] = swap ? [4, 4 * n, 4, 0] : [4 * n, 4, 0, 4];
       // Row blocks only change who computes an element, never how: any split gives the same bits.
       const rowStarts = rowSchedule(rows, threads, blocking.mc);
       const rowTasks = rowStarts.length - 1;
-      growMemory(memory, layout.rowStarts + 4 * rowStarts.length);
+      const layout = planJob(operands, k, columns, skip !== 0, rowStarts.length, blocking);
+      growMemory(memory, layout.end);
       new Int32Array(memory.buffer, layout.rowStarts, rowStarts.length).set(rowStarts);
       const kBlocks = Math.ceil(k / blocking.kc);
       const fields: { readonly [F in ControlField]?: number } = {
@@ -199,7 +200,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
         pool.run(() => work(0, 0));
       }
-      return heap.slice(layout.c >> 2, (layout.c >> 2) + m * n);
+      return new Float32Array(memory.buffer, layout.c, m * n).slice(); // a fresh view: the memory may have grown
     },
   };
   orphanedPools.register(kernel, pool);
@@ -235,26 +236,16 @@ function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
   return { scratch, aPack, aPackStride, lists, listsStride, end: lists + threads * listsStride };
 }
 
-/** The job's operands and the whole packed op(B) of one column block (every k block at once). */
-interface JobLayout {
-  readonly a: number; readonly b: number; readonly bias: number; readonly c: number;
-  readonly bPack: number; readonly ready: number; readonly rowStarts: number; readonly end: number;
+/** The job's operands, then the whole packed op(B) of one column block (every k block at once). */
+interface JobLayout extends Operands {
+  readonly bPack: number; readonly ready: number; readonly rowStarts: number;
 }
 
-function planJob(start: number, m: number, k: number, n: number, blocking: WasmMatmulBlocking): JobLayout {
-  let cursor = start;
-  const take = (bytes: number): number => {
-    const at = cursor;
-    cursor = roundUp(cursor + bytes, 64);
-    return at;
-  };
-  const a = take(4 * m * k);
-  const b = take(4 * k * n);
-  const bias = take(4 * n);
-  const c = take(4 * m * n);
-  // Either operand may be packed (the sparse path may swap them), in panels up to 32 wide.
-  const bPack = take(4 * roundUp(Math.min(Math.max(m, n), blocking.nc), ROW_TILE_COLUMNS) * k);
+/** After the operands: B packed for `columns` of the product as run, the ready counters and the row schedule. */
+function planJob(operands: Operands, k: number, columns: number, sparse: boolean, rowStarts: number, blocking: WasmMatmulBlocking): JobLayout {
+  const { take, end } = taker(operands.end);
+  const bPack = take(4 * roundUp(Math.min(columns, blocking.nc), sparse ? ROW_TILE_COLUMNS : 8) * k);
   const ready = take(4 * Math.ceil(k / blocking.kc));
-  const rowStarts = take(4); // grows with the schedule: it is the job's last region
-  return { a, b, bias, c, bPack, ready, rowStarts, end: cursor };
+  const starts = take(4 * rowStarts);
+  return { ...operands, bPack, ready, rowStarts: starts, end: end() };
 }
