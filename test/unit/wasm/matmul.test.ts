@@ -7,6 +7,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ShapeError } from '../../../src/core/errors.js';
 import { createWasmMatmul, wasmMatmulModuleBytes, type WasmMatmul, type WasmSimdFlavour } from '../../../src/core/backend/wasm/matmul.js';
+import { wasmSparseModuleBytes } from '../../../src/core/backend/wasm/sparse-path.js';
 import { caseData, referenceMatmul, relativeError, type MatmulCase } from './reference.js';
 
 const tolerance = 1e-5;
@@ -129,8 +130,21 @@ describe.each(flavours)('wasm matmul, %s', (flavour) => {
 });
 
 describe('wasm matmul module', () => {
+  it('kernel sources use no Node-only API, so a browser loads the same modules (only node-threads.ts may)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const folder = new URL('../../../src/core/backend/wasm/', import.meta.url);
+    const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'node-threads.ts');
+    expect(sources).toEqual(expect.arrayContaining(['matmul.ts', 'sparse-rows.ts', 'sparse-path.ts', 'zero-skip.ts', 'elementwise.ts', 'adam.ts']));
+    for (const name of sources) {
+      const text = readFileSync(new URL(name, folder), 'utf8');
+      // Module imports only: threads.ts holds a Node worker's source as a string, which is fine.
+      expect({ name, nodeImports: text.match(/^import[^;]*from ['"]node:|import\(['"]node:|^\s*(const|let)[^=]*= *require\(/gm) ?? [] }).toEqual({ name, nodeImports: [] });
+    }
+  });
+
   it.each(['relaxed-fma', 'mul-add'] as const)('%s fits the 4 KB browsers compile synchronously on the main thread', (flavour) => {
     expect(wasmMatmulModuleBytes(flavour).length).toBeLessThan(4096);
+    expect(wasmSparseModuleBytes(flavour).length).toBeLessThan(4096); // the zero-skipping kernels, compiled apart
   });
 
   it('prefer: mul-add gives mul-add even where relaxed SIMD exists', () => {

@@ -22,7 +22,7 @@ import { encodeModule } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
 import { SPARSE_A, SPARSE_B, chooseSkip, minSkipFlops } from './zero-skip.js';
-import { ROW_TILE_COLUMNS, listBytes } from './sparse-rows.js';
+import { PANEL_SLACK_COLUMNS, listBytes } from './sparse-rows.js';
 import { runSparseRows, sparseRowBlock, wasmSparseModuleBytes, type SparseExports } from './sparse-path.js';
 
 export type { WasmSimdFlavour } from './kernel.js';
@@ -164,7 +164,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       if (skip !== 0) {
         // The sparse operand's rows are listed; a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ.
         const onA = skip === SPARSE_A;
-        runSparseRows(sparse, layout, blocking, {
+        runSparseRows(sparse, kernels.pack8, layout, blocking, {
           rows: onA ? m : n, columns: onA ? n : m, k,
           a: onA ? [layout.a, aStrideK, aStrideW] : [layout.b, bStrideK, bStrideW],
           b: onA ? [layout.b, bStrideK, bStrideW] : [layout.a, aStrideK, aStrideW],
@@ -232,13 +232,13 @@ export function planOperands(start: number, m: number, k: number, n: number): Op
 /**
  * The packing buffers of a product run as `rows` × `columns` (its Cᵀ when a sparse op(B) swaps
  * the operands): 4-row A panels and 8-column B panels for the dense kernel, or row lists and
- * ROW_TILE_COLUMNS-wide B panels for the sparse-rows one.
+ * 8-column B panels with PANEL_SLACK_COLUMNS spare columns for the sparse-rows one.
  */
 function planLayout(operands: Operands, rows: number, k: number, columns: number, sparse: boolean, blocking: WasmMatmulBlocking): Layout {
   const { take, end } = taker(operands.end);
   const kc = Math.min(k, blocking.kc);
   const aPack = sparse ? 0 : take(4 * roundUp(Math.min(rows, blocking.mc), 4) * kc);
-  const bPack = take(4 * roundUp(Math.min(columns, blocking.nc), sparse ? ROW_TILE_COLUMNS : 8) * kc);
+  const bPack = take(4 * (roundUp(Math.min(columns, blocking.nc), 8) + (sparse ? PANEL_SLACK_COLUMNS : 0)) * kc);
   const rowLists = sparse ? take(listBytes(kc) * Math.min(rows, sparseRowBlock)) : 0;
   return { ...operands, aPack, bPack, rowLists, end: end() };
 }

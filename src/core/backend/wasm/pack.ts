@@ -17,7 +17,7 @@ import {
 } from './emit.js';
 
 /** Builds `pack{width}(src, strideK, strideW, kc, w, dst)`: `w` rows/columns, `kc` steps. */
-export function packFunction(width: 4 | 8 | 16 | 32): FunctionDef {
+export function packFunction(width: 4 | 8): FunctionDef {
   const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [src, strideK, strideW, kc, w, dst] = [0, 1, 2, 3, 4, 5].map((i) => code.param(i));
   const j = code.local('i32'); // first row/column of the current panel

@@ -70,7 +70,6 @@ export interface KernelIndices {
   readonly pack8: number;
   readonly csr: number;
   readonly sparseRows: number;
-  readonly packWide: number;
 }
 
 /** Builds `work(control, slot)`: claims and runs tasks of the open job until none are left. */
@@ -101,13 +100,13 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
       pack.set(pc, mul(get(block), param('kcBlock')));
       pack.set(kc, blockDepth());
       pack.set(width, minS(param('chunkColumns'), sub(param('nc'), get(first))));
-      // A panel of width W for columns from `first` starts at first·kc·4 bytes whatever W is.
+      // Panels of columns from `first` start at first·kc·4 bytes (8 floats per k step per panel).
       const packArgs = [
         add(param('b'), add(mul(get(pc), param('bStrideK')), mul(get(first), param('bStrideW')))),
         param('bStrideK'), param('bStrideW'), get(kc), get(width),
         add(packedBlock(), mul(mul(get(first), get(kc)), i32(4))),
       ] as const;
-      pack.ifThen(param('sparse'), (wide) => wide.emit(call(kernels.packWide, ...packArgs)), (narrow) => narrow.emit(call(kernels.pack8, ...packArgs)));
+      pack.emit(call(kernels.pack8, ...packArgs));
       pack.ifThen(eq(add(atomicAdd(readyWord(), i32(1)), i32(1)), param('chunks')),
         (last) => last.drop(atomicNotify(readyWord(), i32(-1))));
     }, (row) => {

@@ -8,12 +8,12 @@
 import { encodeModule } from './emit.js';
 import { ACCUMULATE, SCRATCH_TILE, type WasmSimdFlavour } from './kernel.js';
 import type { Layout, Packer, WasmMatmulBlocking } from './matmul.js';
-import { csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
+import { csrFunction, listBytes, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
 import { finiteFunction, zerosFunction } from './zero-skip.js';
 
 /** The sparse-rows kernels (sparse-rows.ts): a second module over the same memory, so each stays small. @internal */
 export function wasmSparseModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
-  return encodeModule([csrFunction(), sparseRowsFunction(3), packWideFunction(), rowTileFunction(flavour), zerosFunction(), finiteFunction()]);
+  return encodeModule([csrFunction(), sparseRowsFunction(2), rowTileFunction(flavour), zerosFunction(), finiteFunction()]);
 }
 
 export interface SparseExports {
@@ -21,7 +21,6 @@ export interface SparseExports {
   readonly sparseRows: (lists: number, listStride: number, rows: number, bPack: number, nc: number, kc: number,
                         c: number, cRow: number, cColumn: number, bias: number, biasRow: number, biasColumn: number,
                         flags: number, scratch: number) => void;
-  readonly packWide: Packer;
   readonly zeros: (ptr: number, floats: number) => number;
   readonly finite: (ptr: number, floats: number) => number;
 }
@@ -41,7 +40,7 @@ export interface SparsePlan {
   readonly finalFlags: number;
 }
 
-export function runSparseRows(sparse: SparseExports, layout: Layout, blocking: WasmMatmulBlocking, plan: SparsePlan): void {
+export function runSparseRows(sparse: SparseExports, pack8: Packer, layout: Layout, blocking: WasmMatmulBlocking, plan: SparsePlan): void {
   const { rows, columns, k, a: [a, aStrideK, aStrideW], b: [b, bStrideK, bStrideW], c: [cRow, cColumn], bias: [biasRow, biasColumn] } = plan;
   const listStride = listBytes(Math.min(k, blocking.kc));
   for (let jc = 0; jc < columns; jc += blocking.nc) {
@@ -49,7 +48,7 @@ export function runSparseRows(sparse: SparseExports, layout: Layout, blocking: W
     for (let pc = 0; pc < k; pc += blocking.kc) {
       const kc = Math.min(blocking.kc, k - pc);
       const flags = (pc > 0 ? ACCUMULATE : 0) | (pc + kc === k ? plan.finalFlags : 0);
-      sparse.packWide(b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack);
+      pack8(b + pc * bStrideK + jc * bStrideW, bStrideK, bStrideW, kc, nc, layout.bPack);
       for (let ic = 0; ic < rows; ic += sparseRowBlock) {
         const mc = Math.min(sparseRowBlock, rows - ic);
         sparse.csr(a + ic * aStrideW + pc * aStrideK, aStrideK, aStrideW, kc, mc, layout.rowLists, listStride);

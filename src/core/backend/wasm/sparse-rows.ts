@@ -19,14 +19,18 @@ import {
   ltS, maxF32x4, minS, mul, mulF32x4, ne, relaxedMadd, shl, shrU, shuffleF32, sub, tee, zeroV128,
 } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, type WasmSimdFlavour } from './kernel.js';
-import { packFunction } from './pack.js';
 
-/** Columns of C per sparse-rows tile, and the width of its packed B panels. */
+/** Columns of C per sparse-rows tile: four of the dense kernel's 8-column B panels. */
 export const ROW_TILE_COLUMNS = 32;
+/**
+ * A tile reads all four panels of its group, also past the last column of B: the packed B needs
+ * this many spare columns after it (read, never stored from).
+ */
+export const PANEL_SLACK_COLUMNS = ROW_TILE_COLUMNS - 8;
 /** Bytes of one tile's accumulators in scratch; the kernel uses four tiles' worth (SCRATCH_BYTES). */
 const ROW_TILE_BYTES = 4 * ROW_TILE_COLUMNS;
-/** Bytes per k step in a packed B panel: a list entry's offset is (k − pc) times this. */
-const PANEL_STEP_BYTES = 4 * ROW_TILE_COLUMNS;
+/** Bytes per k step in a packed 8-column B panel: a list entry's offset is (k − pc) times this. */
+const PANEL_STEP_BYTES = 32;
 
 /** Rows whose lists one pass of the strided csr fills (64 × 2 KB: they stay in L2). */
 const CSR_ROW_CHUNK = 64;
@@ -41,8 +45,6 @@ export const listBytes = (kc: number): number => 4 * (1 + 2 * kc);
  * (A stored row-major), across rows when it is not (then strideW is 4). Groups of four +0 floats
  * are passed over with one vector test; the others are appended without a branch.
  */
-/** The packer for the tiles' B panels (pack.ts at ROW_TILE_COLUMNS wide), exported as `packWide`. */
-export const packWideFunction = (): FunctionDef => ({ ...packFunction(ROW_TILE_COLUMNS), name: 'packWide' });
 export function csrFunction(): FunctionDef {
   const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [src, strideK, strideW, kc, rows, lists, listStride] = [0, 1, 2, 3, 4, 5, 6].map((i) => code.param(i));
@@ -99,25 +101,28 @@ export function csrFunction(): FunctionDef {
 }
 
 /**
- * Builds `rowTile(entry, count, panel, scratch)`: the k loop of one row × ROW_TILE_COLUMNS tile,
- * walking `count` list entries from `entry` over the packed panel at `panel`, accumulators left in
- * scratch. A function of its own so that V8 keeps its few live values and the accumulators in
+ * Builds `rowTile(entry, count, panel, panelBytes, scratch)`: the k loop of one row ×
+ * ROW_TILE_COLUMNS tile, walking `count` list entries from `entry` over the four packed 8-column
+ * panels from `panel` (`panelBytes` apart), accumulators left in scratch. A function of its own so that V8 keeps its few live values and the accumulators in
  * registers (inside the strided-store kernel it spilled: 22 against 40 GFLOP/s per step).
  */
 export function rowTileFunction(flavour: WasmSimdFlavour): FunctionDef {
-  const code = new Code(['i32', 'i32', 'i32', 'i32']);
-  const [entry, count, panel, scratch] = [0, 1, 2, 3].map((i) => code.param(i));
+  const code = new Code(['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [entry, count, panel, panelBytes, scratch] = [0, 1, 2, 3, 4].map((i) => code.param(i));
   const offset = code.local('i32');
+  const further = [code.local('i32'), code.local('i32'), code.local('i32')]; // panels 1-3, from panel 0
   const acc = Array.from({ length: ROW_TILE_COLUMNS / 4 }, () => code.local('v128'));
   const [a, b] = [code.local('v128'), code.local('v128')];
   const madd = flavour === 'relaxed-fma' ? relaxedMadd : (x: Expr, y: Expr, sum: Expr): Expr => addF32x4(sum, mulF32x4(x, y));
   for (const x of acc) code.set(x, zeroV128);
+  further.forEach((x, q) => code.set(x, mul(get(panelBytes), i32(q + 1))));
   code.ifThen(get(count), (walk) => walk.doWhile((step) => {
     step.set(offset, add(get(panel), loadI32(get(entry), 4)));
     step.set(a, loadSplat(get(entry), 8));
     step.set(entry, add(get(entry), i32(8)));
-    acc.forEach((x, q) => {
-      step.set(b, loadV128(get(offset), q * 16));
+    acc.forEach((x, i) => {
+      const panelQ = i >> 1;
+      step.set(b, loadV128(panelQ === 0 ? get(offset) : add(get(offset), get(further[panelQ - 1])), (i & 1) * 16));
       step.set(x, madd(get(a), get(b), get(x)));
     });
   }, tee(count, sub(get(count), i32(1)))));
@@ -130,7 +135,8 @@ export function rowTileFunction(flavour: WasmSimdFlavour): FunctionDef {
  * biasColumn, flags, scratch)`: C[r, j] (+)= Σ over row r's list of value · B[k, j] for one kc
  * block, then (last block) bias and ReLU. C[r, j] is at c + r·cRow + j·cColumn and its bias at
  * bias + r·biasRow + j·biasColumn (pointers already at the block's origin; strides in bytes).
- * `bPack` is the block's B packed in ROW_TILE_COLUMNS-wide panels (`packWide`), kc steps each.
+ * `bPack` is the block's B packed in 8-column panels (pack8), kc steps each, with
+ * PANEL_SLACK_COLUMNS spare columns after the last.
  * `rowTile` is the index of rowTileFunction in the module.
  */
 export function sparseRowsFunction(rowTile: number): FunctionDef {
@@ -143,7 +149,7 @@ export function sparseRowsFunction(rowTile: number): FunctionDef {
   const flag = (bit: number): Expr => and(get(flags), i32(bit));
 
   code.forRange(jg, i32(0), get(nc), ROW_TILE_COLUMNS, (group) => {
-    group.set(panel, add(get(bPack), shl(mul(get(jg), get(kc)), i32(2)))); // panel jg/W starts at jg/W · kc · 4W bytes
+    group.set(panel, add(get(bPack), shl(mul(get(jg), get(kc)), i32(2)))); // panel jg/8 starts at jg/8 · kc · 32 bytes
     group.set(columns, minS(i32(ROW_TILE_COLUMNS), sub(get(nc), get(jg))));
     group.set(r, i32(0));
     // Cᵀ (rows of the product run along C's rows: cRow = 4): four rows at a time, transposed in
@@ -152,7 +158,7 @@ export function sparseRowsFunction(rowTile: number): FunctionDef {
     group.ifThen(quads, (fours) => fours.whileLoop(ltS(add(get(r), i32(3)), get(rows)), (quad) => {
       for (let i = 0; i < 4; i++) {
         quad.set(entry, add(get(lists), mul(add(get(r), i32(i)), get(listStride))));
-        quad.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), add(get(scratch), i32(ROW_TILE_BYTES * i))));
+        quad.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), shl(get(kc), i32(5)), add(get(scratch), i32(ROW_TILE_BYTES * i))));
       }
       quad.set(tile, add(get(c), add(shl(get(r), i32(2)), mul(get(jg), get(cColumn)))));
       quad.forRange(lane, i32(0), i32(ROW_TILE_COLUMNS), 4, (columnQuad) => {
@@ -179,7 +185,7 @@ export function sparseRowsFunction(rowTile: number): FunctionDef {
     }));
     group.forRange(r, get(r), get(rows), 1, (row) => {
       row.set(entry, add(get(lists), mul(get(r), get(listStride))));
-      row.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), get(scratch)));
+      row.emit(call(rowTile, get(entry), loadI32(get(entry)), get(panel), shl(get(kc), i32(5)), get(scratch)));
       row.set(tile, add(get(c), add(mul(get(r), get(cRow)), mul(get(jg), get(cColumn)))));
       const vectorStore = and(eq(get(columns), i32(ROW_TILE_COLUMNS)), and(eq(get(cColumn), i32(4)), eq(get(biasColumn), i32(4))));
       row.ifThen(vectorStore, (store) => {

@@ -20,7 +20,7 @@ import {
   type Operands, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
 } from './matmul.js';
 import { packFunction } from './pack.js';
-import { ROW_TILE_COLUMNS, csrFunction, listBytes, packWideFunction, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
+import { PANEL_SLACK_COLUMNS, csrFunction, listBytes, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
 import { SPARSE_A, chooseSkip, finiteFunction, zerosFunction, type Census } from './zero-skip.js';
 import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
@@ -82,8 +82,8 @@ export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayB
   return encodeModule(
     [
       gemmBlockFunction(flavour), packFunction(4), packFunction(8),
-      workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6, packWide: 7 }), serveFunction(3),
-      csrFunction(), sparseRowsFunction(8), packWideFunction(), rowTileFunction(flavour), zerosFunction(), finiteFunction(),
+      workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6 }), serveFunction(3),
+      csrFunction(), sparseRowsFunction(7), rowTileFunction(flavour), zerosFunction(), finiteFunction(),
     ],
     { shared: { maximumPages } },
   );
@@ -189,7 +189,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         const nc = Math.min(blocking.nc, columns - jc);
         const chunks = Math.ceil(nc / chunkColumns);
         set('nc', nc);
-        set('ncRounded', roundUp(nc, skip === 0 ? 8 : ROW_TILE_COLUMNS));
+        set('ncRounded', roundUp(nc, 8));
         set('chunks', chunks);
         set('packTasks', kBlocks * chunks);
         set('tasks', kBlocks * chunks + rowTasks);
@@ -244,7 +244,8 @@ interface JobLayout extends Operands {
 /** After the operands: B packed for `columns` of the product as run, the ready counters and the row schedule. */
 function planJob(operands: Operands, k: number, columns: number, sparse: boolean, rowStarts: number, blocking: WasmMatmulBlocking): JobLayout {
   const { take, end } = taker(operands.end);
-  const bPack = take(4 * roundUp(Math.min(columns, blocking.nc), sparse ? ROW_TILE_COLUMNS : 8) * k);
+  // The sparse path's tiles read PANEL_SLACK_COLUMNS past the last block's panels.
+  const bPack = take(4 * (roundUp(Math.min(columns, blocking.nc), 8) * k + (sparse ? PANEL_SLACK_COLUMNS * blocking.kc : 0)));
   const ready = take(4 * Math.ceil(k / blocking.kc));
   const starts = take(4 * rowStarts);
   return { ...operands, bPack, ready, rowStarts: starts, end: end() };
