@@ -16,7 +16,7 @@ export {
   sizeOf, stridesOf, shapesEqual, formatShape, broadcastShapes, normaliseAxes, tensor, scalar, full, zeros,
   ones, toArray, item, toBackend, isTensor, flattenTree, unflattenTree, treeLeaves, treeMap, treeZip, key,
   keyFromWords, split, foldIn, uniformValues, normalValues, permutation, normal, uniform, bernoulli, vjp,
-  valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, compare, neg, exp, log, log1p, sqrt, erf,
+  valueAndGrad, grad, customVjp, add, sub, mul, div, maximum, maskPositive, compare, neg, exp, log, log1p, sqrt, erf,
   stopGradient, sum, max, reshape, broadcastTo, transpose, concat, slice, matmul, linear,
   softmaxCrossEntropy, mean, square, logSumExp, type Backend, type BackendName, type DType, type CpuBackend,
   type CpuBackendOptions, type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption,

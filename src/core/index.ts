@@ -23,6 +23,7 @@ export { sub } from './primitives/sub.js';
 export { mul } from './primitives/mul.js';
 export { div } from './primitives/div.js';
 export { maximum } from './primitives/maximum.js';
+export { maskPositive } from './primitives/mask-positive.js';
 export { compare, type Comparison } from './primitives/compare.js';
 export { neg } from './primitives/neg.js';
 export { exp } from './primitives/exp.js';

@@ -17,7 +17,8 @@ export interface DeviceBuffer {
 
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'tanh' | 'erf';
 /** Arithmetic and comparisons (a comparison yields 1 where it holds, 0 elsewhere). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'greater' | 'greaterEqual' | 'equal';
+/** `maskPositive(a, b)`: a where b > 0, else 0 (the ReLU backward: a cotangent masked by the output). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'greater' | 'greaterEqual' | 'equal' | 'maskPositive';
 export type ReduceOp = 'sum' | 'max';
 
 /** `C = op(A) · op(B)`; A is m×k after op (stored k×m when transA), B is k×n after op. */

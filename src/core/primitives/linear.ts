@@ -1,9 +1,8 @@
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { compare } from './compare.js';
+import { maskPositive } from './mask-positive.js';
 import { matmul } from './matmul.js';
-import { mul } from './mul.js';
 import { bind, type PrimitiveDef } from './primitive.js';
 import { sum } from './sum.js';
 
@@ -12,7 +11,7 @@ export type LinearActivation = 'none' | 'relu';
 /**
  * The dense layer's fused kernel: y = act(x Wᵀ + b) for x [N, in], W [out, in] (PyTorch's
  * layout), b [out]. One matmul with the bias (and ReLU) applied in its store; the VJP masks the
- * cotangent once and needs two matmuls and a column sum.
+ * cotangent in one pass (maskPositive) and needs two matmuls and a column sum.
  */
 export const linearDef: PrimitiveDef<{ readonly activation: LinearActivation; readonly api: string }> = {
   name: 'linear',
@@ -36,7 +35,7 @@ export const linearDef: PrimitiveDef<{ readonly activation: LinearActivation; re
     residual: undefined,
   }),
   vjp: (ct, { inputs: [x, w, b], out, params: { activation }, needsGrad }) => {
-    const dz = activation === 'relu' ? mul(ct, compare('greater', out, 0)) : ct;
+    const dz = activation === 'relu' ? maskPositive(ct, out) : ct;
     // The first layer's input is data: skipping its gradient saves a quarter of the backward FLOPs.
     return [
       needsGrad[0] ? matmul(dz, w) : undefined,

@@ -16,6 +16,7 @@ import { logDef } from './log.js';
 import { log1pDef } from './log1p.js';
 import { matmulDef } from './matmul.js';
 import { maxDef } from './max.js';
+import { maskPositiveDef } from './mask-positive.js';
 import { maximumDef } from './maximum.js';
 import { mulDef } from './mul.js';
 import { negDef } from './neg.js';
@@ -31,7 +32,7 @@ import { tanhDef } from './tanh.js';
 import { transposeDef } from './transpose.js';
 
 export type PrimitiveName =
-  | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'compare'
+  | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'compare' | 'maskPositive'
   | 'neg' | 'exp' | 'log' | 'log1p' | 'sqrt' | 'tanh' | 'erf' | 'stopGradient'
   | 'sum' | 'max' | 'reshape' | 'broadcastTo' | 'transpose' | 'concat' | 'slice'
   | 'matmul' | 'linear' | 'softmaxCrossEntropy';
@@ -44,6 +45,7 @@ export const primitives: { readonly [P in PrimitiveName]: PrimitiveDef<any, any>
   div: divDef,
   maximum: maximumDef,
   compare: compareDef,
+  maskPositive: maskPositiveDef,
   neg: negDef,
   exp: expDef,
   log: logDef,

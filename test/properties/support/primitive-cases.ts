@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import {
-  add, broadcastTo, compare, concat, div, erf, exp, linear, log, log1p, matmul, max, maximum, mul, neg, reshape,
+  add, broadcastTo, compare, concat, div, erf, exp, linear, log, log1p, maskPositive, matmul, max, maximum, mul, neg, reshape,
   shapesEqual, slice, softmaxCrossEntropy, sqrt, stopGradient, sub, sum, tanh, tensor, transpose,
   type Backend, type Comparison, type PrimitiveName, type Shape, type Tensor,
 } from '../../../src/core/index.js';
@@ -117,6 +117,8 @@ export const primitiveCases: { readonly [P in PrimitiveName]: PrimitiveCase } = 
   mul: binary('mul', mul, independent),
   div: binary('div', div, (backend, a, b) => fc.tuple(tensorArb(backend, a), tensorArb(backend, b, { kinks: [0], margin: 0.5 }))),
   maximum: binary('maximum', maximum, apart),
+  // The gate away from 0, where the mask switches (its derivative there is not defined).
+  maskPositive: binary('maskPositive', maskPositive, (backend, a, b) => fc.tuple(tensorArb(backend, a), tensorArb(backend, b, { kinks: [0], margin: 0.1 }))),
   compare: {
     inputs: (backend, size) =>
       fc

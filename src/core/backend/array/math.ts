@@ -62,4 +62,5 @@ export const BINARY: Readonly<Record<string, (a: number, b: number) => number>> 
   greater: (a, b) => (a > b ? 1 : 0),
   greaterEqual: (a, b) => (a >= b ? 1 : 0),
   equal: (a, b) => (a === b ? 1 : 0),
+  maskPositive: (a, b) => (b > 0 ? a : 0),
 };

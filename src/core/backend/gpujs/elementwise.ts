@@ -66,6 +66,7 @@ const BINARY_BODY: { readonly [Op in BinaryOp]: readonly string[] } = {
   greater: ['if (u > v) { return 1; }', 'return 0;'],
   greaterEqual: ['if (u >= v) { return 1; }', 'return 0;'],
   equal: ['if (u === v) { return 1; }', 'return 0;'],
+  maskPositive: ['if (v > 0) { return u; }', 'return 0;'],
 };
 
 export const unarySpec = (op: UnaryOp, size: number): KernelSpec => ({

@@ -16,7 +16,7 @@ import type { BinaryOp } from '../backend.js';
 import {
   Code, type Expr, type FunctionDef,
   add, addF32x4, and, andV128, encodeModule, get, i32, loadV128, ltS, mulF32x4, orV128, shl,
-  shuffleF32, unsignedLeb,
+  shuffleF32, unsignedLeb, zeroV128,
 } from './emit.js';
 import { growMemory } from './matmul.js';
 
@@ -37,6 +37,8 @@ const laneOps: { readonly [op in BinaryOp]: (a: Expr, b: Expr) => Expr } = {
   greater: (a, b) => andV128(f32x4.gt(a, b), one),
   greaterEqual: (a, b) => andV128(f32x4.ge(a, b), one),
   equal: (a, b) => andV128(f32x4.eq(a, b), one),
+  // All of a's bits where b > 0 (so -0 and NaN pass as they are), +0 elsewhere.
+  maskPositive: (a, b) => andV128(a, f32x4.gt(b, zeroV128)),
 };
 
 export const binaryOps = Object.keys(laneOps) as BinaryOp[];
