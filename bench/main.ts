@@ -19,7 +19,7 @@ import { defaultMnistDir, formatIdxError, loadMnist } from '../src/io/index.js';
 import { matmulTable } from './matmul-table.js';
 import { runGpujsBench } from './gpujs.js';
 import type { GpujsMode } from '../src/core/index.js';
-import { median, profileStep, timeEpochs, type EpochTiming } from './lecture.js';
+import { median, profileStep, type EpochTiming } from './lecture.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -58,6 +58,15 @@ const torchAvailable = (): string | undefined => {
   return probe.status === 0 ? undefined : 'python3 cannot import torch (apt install python3-torch libopenblas0-openmp)';
 };
 
+/** Training epochs of one configuration in a child process (bench/epochs-child.ts). */
+const runOurs = (threads: number): EpochTiming => {
+  const script = new URL('./epochs-child.js', import.meta.url).pathname;
+  const child = spawnSync(process.execPath, [script, '--threads', String(threads), '--epochs', String(epochs), '--kernels', kernels, ...(zeroSkip ? [] : ['--dense'])],
+    { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  if (child.status !== 0) throw new Error(`bench: the epochs child for ${threads} thread(s) failed: ${(child.stderr || child.error?.message || '').trim()}`);
+  return JSON.parse(child.stdout.trim().split('\n').slice(-1)[0]) as EpochTiming;
+};
+
 const main = async (): Promise<void> => {
   const backends = threadCounts.map((threads) => cpuBackend({ kernels, threads, zeroSkip }));
   line(`# purenet bench — ${new Date().toISOString().slice(0, 10)}`);
@@ -90,6 +99,7 @@ const main = async (): Promise<void> => {
   const dataDir = E.getOrElse(() => '')(defaultMnistDir());
   const torchProblem = withTorch ? torchAvailable() : 'disabled by --no-torch';
   line(`## The lecture's run: ${epochs} epoch(s) x ${rounds} round(s), purenet and PyTorch alternating, per thread count`);
+  line('Each purenet run is a process of its own (bench/epochs-child.ts), as PyTorch\'s is.');
   if (torchProblem !== undefined) line(`PyTorch: skipped — ${torchProblem}`);
   line('| system | threads | first epoch (s) | later epochs (s, median) | samples/s | test forward 10k (s) | test acc | peak RSS (MB) |');
   line('|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -103,7 +113,7 @@ const main = async (): Promise<void> => {
     const ours: EpochTiming[] = [];
     const theirs: TorchEpochs[] = [];
     for (let r = 0; r < rounds; r++) {
-      ours.push(await timeEpochs(backend, mnist, epochs));
+      ours.push(runOurs(threads));
       if (torchProblem === undefined) {
         const t = runTorch(dataDir, threads);
         if (typeof t === 'string') line(`PyTorch run failed: ${t}`);
