@@ -15,6 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapeError } from '../core/index.js';
 import { idxError, type IdxError } from './idx-error.js';
+import { hostIsLittleEndian, swapBytesInPlace } from './byte-order.js';
 
 /** Element types of IDX, named as in NumPy/PyTorch (0x08 unsigned byte is `uint8`, ...). */
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
@@ -57,9 +58,6 @@ const idxDTypes: readonly DTypeInfo[] = [
   { dtype: 'float64', code: 0x0e, bytes: 8, view: (b, n) => new Float64Array(b, 0, n) },
 ];
 
-/** IDX stores big-endian; typed arrays read in the host's order (little-endian almost everywhere). */
-const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 export interface ParseIdxOptions {
   /** Names the input in error messages (a file name or URL). */
   readonly source?: string;
@@ -68,17 +66,6 @@ export interface ParseIdxOptions {
 const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
 const byteCount = (n: number): string => (Number.isSafeInteger(n) ? `${n} bytes` : 'more than 2^53 bytes');
 const knownCodes = idxDTypes.map((t) => `${hex(t.code)} (${t.dtype})`).join(', ');
-
-/** Reverses each `width`-byte group of a buffer this module just allocated (big ↔ little endian). */
-const swapBytesInPlace = (raw: Uint8Array, width: number): void => {
-  for (let i = 0; i < raw.length; i += width) {
-    for (let lo = i, hi = i + width - 1; lo < hi; lo++, hi--) {
-      const t = raw[lo];
-      raw[lo] = raw[hi];
-      raw[hi] = t;
-    }
-  }
-};
 
 /**
  * Parses one IDX file held in memory. Left on anything but an exact, complete IDX array:

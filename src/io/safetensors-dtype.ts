@@ -4,6 +4,7 @@
  * checked), but only the floating-point ones become tensors: F32 and F64 exactly, F16 and BF16
  * widened exactly to float32. Data is little-endian on disk, whatever the host.
  */
+import { hostIsLittleEndian, swapBytesInPlace } from './byte-order.js';
 
 /** The reference implementation's dtypes in its declaration order (which orders tensors on write). */
 export const safetensorsDTypes = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'C64', 'F64', 'I64', 'U64'] as const;
@@ -39,24 +40,11 @@ export const isFloatDType = (dtype: SafetensorsDType): dtype is FloatDType => (f
 /** The dtypes purenet writes: a tensor's own precision. */
 export type WritableDType = 'F32' | 'F64';
 
-const hostIsLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Reverses each `width`-byte group of a buffer the caller owns (little ↔ big endian). */
-const swapInPlace = (raw: Uint8Array, width: number): void => {
-  for (let i = 0; i < raw.length; i += width) {
-    for (let lo = i, hi = i + width - 1; lo < hi; lo++, hi--) {
-      const t = raw[lo];
-      raw[lo] = raw[hi];
-      raw[hi] = t;
-    }
-  }
-};
-
 /** A fresh, aligned copy of `bytes` in host order (the file's data need not be aligned). */
 const hostCopy = (bytes: Uint8Array, width: number): ArrayBuffer => {
   const raw = new Uint8Array(bytes.length);
   raw.set(bytes);
-  if (!hostIsLittleEndian && width > 1) swapInPlace(raw, width);
+  if (!hostIsLittleEndian && width > 1) swapBytesInPlace(raw, width);
   return raw.buffer;
 };
 
@@ -96,6 +84,6 @@ export const readFloats = (dtype: FloatDType, bytes: Uint8Array): Float32Array |
 export const floatBytes = (data: Float32Array | Float64Array): Uint8Array => {
   const raw = new Uint8Array(data.byteLength);
   raw.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  if (!hostIsLittleEndian) swapInPlace(raw, data.BYTES_PER_ELEMENT);
+  if (!hostIsLittleEndian) swapBytesInPlace(raw, data.BYTES_PER_ELEMENT);
   return raw;
 };
