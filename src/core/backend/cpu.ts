@@ -11,6 +11,7 @@
 import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
 import type { Backend, DeviceBuffer } from './backend.js';
+import { sizeOf } from '../shape.js';
 import { createWasmAdam } from './wasm/adam.js';
 import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
@@ -86,7 +87,8 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   const elementwise = kernel === undefined ? undefined : createWasmElementwise();
   const binary: Backend['binary'] = elementwise === undefined ? backend.binary : (op, a, aShape, b, bShape, outShape) => {
     const [x, y] = [asF32(a), asF32(b)];
-    const n = Math.max(x.length, y.length);
+    // Only element-for-element pairs (or a scalar): [n, 1] with [1, n] has equal lengths but broadcasts.
+    const n = sizeOf(outShape);
     const simple = (x.length === n || x.length === 1) && (y.length === n || y.length === 1);
     return simple && n >= minWasmElements ? asBuffer(elementwise.binary(op, x, y)) : backend.binary(op, a, aShape, b, bShape, outShape);
   };

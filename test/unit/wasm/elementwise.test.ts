@@ -77,4 +77,17 @@ suite('cpu backend dispatch', () => {
     ] as unknown as Float32Array[];
     run(cpu).forEach((result, i) => expect(sameBits(result, run(js)[i])).toBe(true));
   });
+
+  it('broadcasts operands of equal length whose shapes differ ([n, 1] against [1, n]) instead of pairing them', () => {
+    const cpu = cpuBackend({ threads: 1 });
+    const js = cpuBackend({ kernels: 'js' });
+    const n = 2048;
+    const column = Float32Array.from({ length: n }, (_, i) => i % 7);
+    const row = Float32Array.from({ length: n }, (_, i) => (i % 5) - 2);
+    const run = (backend: typeof cpu) =>
+      backend.binary('mul', backend.upload(column, [n, 1]), [n, 1], backend.upload(row, [1, n]), [1, n], [n, n]) as unknown as Float32Array;
+    const [actual, expected] = [run(cpu), run(js)];
+    expect(actual.length).toBe(n * n);
+    expect(sameBits(actual, expected)).toBe(true);
+  });
 });
