@@ -9,11 +9,8 @@
  * the composed formula to float32 rounding.
  */
 import type { AdamHyper } from '../backend.js';
-import { add, addF32x4, Code, encodeModule, get, i32, loadV128, mulF32x4, unsignedLeb, type Expr } from './emit.js';
+import { add, addF32x4, Code, divF32x4, encodeModule, get, i32, loadV128, mulF32x4, splatF32x4, sqrtF32x4, type Expr } from './emit.js';
 
-const divF32x4 = (left: Expr, right: Expr): Expr => (c) => c.emit(left, right).op(0xfd, ...unsignedLeb(0xe7));
-const sqrtF32x4 = (x: Expr): Expr => (c) => c.emit(x).op(0xfd, ...unsignedLeb(0xe3));
-const splatF32 = (x: Expr): Expr => (c) => c.emit(x).op(0xfd, ...unsignedLeb(0x13));
 
 /** adam(g, mu, nu, p, out, muOut, nuOut: byte offsets; bytes: multiple of 16; b1, c1, b2, c2, stepScale, eps, applyFactor). */
 const adamFunction = () => {
@@ -23,7 +20,7 @@ const adamFunction = () => {
   const scalars = [8, 9, 10, 11, 12, 13, 14].map((i) => code.param(i));
   const [b1, c1, b2, c2, stepScale, eps, applyFactor] = scalars.map((s) => {
     const v = code.local('v128');
-    code.set(v, splatF32(get(s)));
+    code.set(v, splatF32x4(get(s)));
     return v;
   });
   const i = code.local('i32');

@@ -15,30 +15,26 @@
 import type { BinaryOp } from '../backend.js';
 import {
   Code, type Expr, type FunctionDef,
-  add, addF32x4, and, andV128, encodeModule, get, i32, loadV128, ltS, mulF32x4, orV128, shl,
-  shuffleF32, unsignedLeb, zeroV128,
+  add, addF32x4, addF64, addF64x2, and, andV128, bitselect, divF32x4, encodeModule, eqF32x4, geF32x4, get, gtF32x4,
+  i32, loadF32, loadF64, loadV128, ltS, mulF32x4, neF32x4, orV128, promoteF32, promoteLowF32x4, shl, shuffleF32,
+  subF32x4, zeroV128,
 } from './emit.js';
 import { growMemory } from './matmul.js';
 
-const simd = (opcode: number) => (left: Expr, right: Expr): Expr => (c) => c.emit(left, right).op(0xfd, ...unsignedLeb(opcode));
-const bitselect = (whenSet: Expr, whenClear: Expr, mask: Expr): Expr => (c) => c.emit(whenSet, whenClear, mask).op(0xfd, ...unsignedLeb(0x52));
-const f32x4 = { eq: simd(0x41), ne: simd(0x42), gt: simd(0x44), ge: simd(0x46), sub: simd(0xe5), div: simd(0xe7) };
-const f64x2Add = simd(0xf0);
-const promoteLow = (x: Expr): Expr => (c) => c.emit(x).op(0xfd, ...unsignedLeb(0x5f));
 const one: Expr = (c) => c.op(0xfd, 0x0c, ...Array.from({ length: 4 }, () => [0x00, 0x00, 0x80, 0x3f]).flat()); // f32x4 of 1.0
 
 /** The lane operation of each op, on two v128 values. */
 const laneOps: { readonly [op in BinaryOp]: (a: Expr, b: Expr) => Expr } = {
   add: addF32x4,
-  sub: f32x4.sub,
+  sub: subF32x4,
   mul: mulF32x4,
-  div: f32x4.div,
-  maximum: (a, b) => bitselect(a, b, orV128(f32x4.gt(a, b), f32x4.ne(a, a))),
-  greater: (a, b) => andV128(f32x4.gt(a, b), one),
-  greaterEqual: (a, b) => andV128(f32x4.ge(a, b), one),
-  equal: (a, b) => andV128(f32x4.eq(a, b), one),
+  div: divF32x4,
+  maximum: (a, b) => bitselect(a, b, orV128(gtF32x4(a, b), neF32x4(a, a))),
+  greater: (a, b) => andV128(gtF32x4(a, b), one),
+  greaterEqual: (a, b) => andV128(geF32x4(a, b), one),
+  equal: (a, b) => andV128(eqF32x4(a, b), one),
   // All of a's bits where b > 0 (so -0 and NaN pass as they are), +0 elsewhere.
-  maskPositive: (a, b) => andV128(a, f32x4.gt(b, zeroV128)),
+  maskPositive: (a, b) => andV128(a, gtF32x4(b, zeroV128)),
 };
 
 export const binaryOps = Object.keys(laneOps) as BinaryOp[];
@@ -78,15 +74,13 @@ function sumColumnsFunction(): FunctionDef {
     rowLoop.whileLoop(ltS(get(j), get(wide)), (body) => {
       body.set(v, loadV128(add(get(row), shl(get(j), i32(2)))));
       body.set(target, add(get(acc), shl(get(j), i32(3))));
-      body.storeV128(get(target), f64x2Add(loadV128(get(target)), promoteLow(get(v))));
-      body.storeV128(get(target), f64x2Add(loadV128(get(target), 16), promoteLow(shuffleF32(get(v), get(v), [2, 3, 2, 3]))), 16);
+      body.storeV128(get(target), addF64x2(loadV128(get(target)), promoteLowF32x4(get(v))));
+      body.storeV128(get(target), addF64x2(loadV128(get(target), 16), promoteLowF32x4(shuffleF32(get(v), get(v), [2, 3, 2, 3]))), 16);
       body.set(j, add(get(j), i32(4)));
     });
     rowLoop.whileLoop(ltS(get(j), get(columns)), (tail) => {
       tail.set(target, add(get(acc), shl(get(j), i32(3))));
-      // f64.store(target, f64.add(f64.load(target), f64.promote_f32(f32.load(row + 4j))))
-      tail.emit(get(target), get(target)).op(0x2b, 3, 0);
-      tail.emit(add(get(row), shl(get(j), i32(2)))).op(0x2a, 2, 0, 0xbb, 0xa0, 0x39, 3, 0);
+      tail.storeF64(get(target), addF64(loadF64(get(target)), promoteF32(loadF32(add(get(row), shl(get(j), i32(2)))))));
       tail.set(j, add(get(j), i32(1)));
     });
     rowLoop.set(row, add(get(row), shl(get(columns), i32(2))));

@@ -95,6 +95,11 @@ export class Code {
     return this.emit(addr, value).op(0x38, 2, ...unsignedLeb(offset));
   }
 
+  /** `memory[addr + offset] = value` as f64. */
+  storeF64(addr: Expr, value: Expr, offset = 0): this {
+    return this.emit(addr, value).op(0x39, 3, ...unsignedLeb(offset));
+  }
+
   /** `memory[addr + offset] = value` as i32. */
   storeI32(addr: Expr, value: Expr, offset = 0): this {
     return this.emit(addr, value).op(0x36, 2, ...unsignedLeb(offset));
@@ -226,15 +231,36 @@ export const atomicWait32 = (addr: Expr, expected: Expr, timeoutNs: Expr, offset
 
 export const loadF32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2a, 2, ...unsignedLeb(offset));
 export const addF32 = binary([0x92]);
+export const mulF32 = binary([0x94]);
 export const maxF32 = binary([0x97]);
+export const eqF32 = binary([0x5b]);
+export const loadF64 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2b, 3, ...unsignedLeb(offset));
+export const addF64 = binary([0xa0]);
+export const promoteF32 = (x: Expr): Expr => (c) => c.emit(x).op(0xbb);
 
 export const loadV128 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...simd(0x00, 4, ...unsignedLeb(offset)));
 /** One f32 from memory broadcast to all four lanes (`v128.load32_splat`). */
 export const loadSplat = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...simd(0x09, 2, ...unsignedLeb(offset)));
 export const zeroV128: Expr = (c) => c.op(...simd(0x0c, ...new Array<number>(16).fill(0)));
 export const addF32x4 = binary(simd(0xe4));
+export const subF32x4 = binary(simd(0xe5));
 export const mulF32x4 = binary(simd(0xe6));
+export const divF32x4 = binary(simd(0xe7));
 export const maxF32x4 = binary(simd(0xe9));
+export const sqrtF32x4 = (x: Expr): Expr => (c) => c.emit(x).op(...simd(0xe3));
+export const splatF32x4 = (x: Expr): Expr => (c) => c.emit(x).op(...simd(0x13));
+/** Lane comparisons: all ones where the comparison holds, else zero (NaN compares false, but `ne`). */
+export const eqF32x4 = binary(simd(0x41));
+export const neF32x4 = binary(simd(0x42));
+export const gtF32x4 = binary(simd(0x44));
+export const geF32x4 = binary(simd(0x46));
+/** 1 if every i32 lane is non-zero. */
+export const allTrueI32x4 = (x: Expr): Expr => (c) => c.emit(x).op(...simd(0xa3));
+/** `(whenSet & mask) | (whenClear & ~mask)`, bit by bit. */
+export const bitselect = (whenSet: Expr, whenClear: Expr, mask: Expr): Expr => (c) => c.emit(whenSet, whenClear, mask).op(...simd(0x52));
+export const addF64x2 = binary(simd(0xf0));
+/** Lanes 0 and 1 of an f32x4, widened to an f64x2. */
+export const promoteLowF32x4 = (x: Expr): Expr => (c) => c.emit(x).op(...simd(0x5f));
 export const andV128 = binary(simd(0x4e));
 export const orV128 = binary(simd(0x50));
 /** 1 if any bit of the vector is set (so -0.0 counts as set), else 0. */
@@ -289,4 +315,22 @@ export function encodeModule(functions: readonly FunctionDef[], memory: MemoryIm
     ...section(7, exports),
     ...section(10, bodies),
   ]);
+}
+
+/**
+ * Transposes the 4×4 block held in `rows` (four v128 of four f32): sets `pairs` to the rows
+ * interleaved pairwise and returns the four columns (the classic unpack lo/hi transpose). `pairs`
+ * may not alias `rows`.
+ */
+export function transpose4x4(c: Code, rows: readonly [Local, Local, Local, Local], pairs: readonly [Local, Local, Local, Local]): readonly Expr[] {
+  c.set(pairs[0], shuffleF32(get(rows[0]), get(rows[1]), [0, 4, 1, 5]));
+  c.set(pairs[1], shuffleF32(get(rows[0]), get(rows[1]), [2, 6, 3, 7]));
+  c.set(pairs[2], shuffleF32(get(rows[2]), get(rows[3]), [0, 4, 1, 5]));
+  c.set(pairs[3], shuffleF32(get(rows[2]), get(rows[3]), [2, 6, 3, 7]));
+  return [
+    shuffleF32(get(pairs[0]), get(pairs[2]), [0, 1, 4, 5]),
+    shuffleF32(get(pairs[0]), get(pairs[2]), [2, 3, 6, 7]),
+    shuffleF32(get(pairs[1]), get(pairs[3]), [0, 1, 4, 5]),
+    shuffleF32(get(pairs[1]), get(pairs[3]), [2, 3, 6, 7]),
+  ];
 }

@@ -13,7 +13,7 @@
  */
 import {
   Code, type Expr, type FunctionDef, type Local,
-  add, and, eq, f32, get, i32, loadF32, loadV128, ltS, minS, mul, shuffleF32, sub,
+  add, and, eq, f32, get, i32, loadF32, loadV128, ltS, minS, mul, sub, transpose4x4,
 } from './emit.js';
 
 /** Builds `pack{width}(src, strideK, strideW, kc, w, dst)`: `w` rows/columns, `kc` steps. */
@@ -79,17 +79,7 @@ function emitTransposedPanel(c: Code, l: TransposeLocals): void {
       rows.forEach((row, r) => {
         body.set(row, loadV128(add(add(get(from), mul(i32(group * 4 + r), get(strideW))), mul(get(p), i32(4)))));
       });
-      // Interleave rows pairwise, then pick 64-bit halves: the classic unpack lo/hi transpose.
-      body.set(pairs[0], shuffleF32(get(rows[0]), get(rows[1]), [0, 4, 1, 5]));
-      body.set(pairs[1], shuffleF32(get(rows[0]), get(rows[1]), [2, 6, 3, 7]));
-      body.set(pairs[2], shuffleF32(get(rows[2]), get(rows[3]), [0, 4, 1, 5]));
-      body.set(pairs[3], shuffleF32(get(rows[2]), get(rows[3]), [2, 6, 3, 7]));
-      const columns: readonly Expr[] = [
-        shuffleF32(get(pairs[0]), get(pairs[2]), [0, 1, 4, 5]),
-        shuffleF32(get(pairs[0]), get(pairs[2]), [2, 3, 6, 7]),
-        shuffleF32(get(pairs[1]), get(pairs[3]), [0, 1, 4, 5]),
-        shuffleF32(get(pairs[1]), get(pairs[3]), [2, 3, 6, 7]),
-      ];
+      const columns = transpose4x4(body, rows, pairs);
       columns.forEach((column, step) => {
         const out = add(get(to), mul(add(get(p), i32(step)), i32(width * 4)));
         body.storeV128(out, column, group * 16);

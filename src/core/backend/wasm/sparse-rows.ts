@@ -17,7 +17,7 @@
 import {
   Code, type Expr, type FunctionDef,
   add, addF32, addF32x4, and, anyTrue, call, eq, f32, get, i32, loadF32, loadI32, loadSplat, loadV128, maxF32,
-  ltS, maxF32x4, minS, mul, mulF32x4, ne, relaxedMadd, shl, shrU, shuffleF32, sub, tee, zeroV128,
+  ltS, maxF32x4, minS, mul, mulF32x4, ne, relaxedMadd, shl, shrU, sub, tee, transpose4x4, zeroV128,
 } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, type WasmSimdFlavour } from './kernel.js';
 
@@ -165,14 +165,7 @@ export function sparseRowsFunction(rowTile: number): FunctionDef {
       quad.forRange(lane, i32(0), i32(ROW_TILE_COLUMNS), 4, (columnQuad) => {
         acc.slice(0, 4).forEach((x, i) => columnQuad.set(x, loadV128(add(get(scratch), shl(get(lane), i32(2))), ROW_TILE_BYTES * i)));
         const [v0, v1, v2, v3, p0, p1, p2, p3] = acc;
-        columnQuad.set(p0, shuffleF32(get(v0), get(v1), [0, 4, 1, 5]));
-        columnQuad.set(p1, shuffleF32(get(v0), get(v1), [2, 6, 3, 7]));
-        columnQuad.set(p2, shuffleF32(get(v2), get(v3), [0, 4, 1, 5]));
-        columnQuad.set(p3, shuffleF32(get(v2), get(v3), [2, 6, 3, 7]));
-        const columnsOfC: readonly Expr[] = [
-          shuffleF32(get(p0), get(p2), [0, 1, 4, 5]), shuffleF32(get(p0), get(p2), [2, 3, 6, 7]),
-          shuffleF32(get(p1), get(p3), [0, 1, 4, 5]), shuffleF32(get(p1), get(p3), [2, 3, 6, 7]),
-        ];
+        const columnsOfC = transpose4x4(columnQuad, [v0, v1, v2, v3], [p0, p1, p2, p3]);
         columnsOfC.forEach((column, l) => {
           columnQuad.set(acc[l], column);
           columnQuad.set(address, add(get(tile), mul(add(get(lane), i32(l)), get(cColumn))));

@@ -14,15 +14,10 @@
  * @internal
  */
 import {
-  Code, type Expr, type FunctionDef,
-  add, addF32, addF32x4, and, eqI32x4, extractLaneI32x4, f32, get, i32, loadF32, loadV128, ltS, mulF32x4, shl,
-  subI32x4, unsignedLeb, zeroV128,
+  Code, type FunctionDef,
+  add, addF32, addF32x4, allTrueI32x4, and, eqF32, eqF32x4, eqI32x4, extractLaneI32x4, f32, get, i32, loadF32,
+  loadV128, ltS, mulF32, mulF32x4, shl, subI32x4, zeroV128,
 } from './emit.js';
-
-const allTrueI32x4 = (x: Expr): Expr => (c) => c.emit(x).op(0xfd, ...unsignedLeb(0xa3));
-const eqF32x4 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0xfd, ...unsignedLeb(0x41));
-const mulF32 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0x94);
-const eqF32 = (l: Expr, r: Expr): Expr => (c) => c.emit(l, r).op(0x5b);
 
 /** The sparse operand is op(A) (its rows are listed), or op(B) (the product runs as Cᵀ = op(B)ᵀ·op(A)ᵀ). */
 export const SPARSE_A = 1;
