@@ -47,11 +47,11 @@ export const Control = {
   /** Address of the row schedule: row task r covers rows [rowStarts[r], rowStarts[r + 1]). */
   rowStarts: 216, nc: 224, ncRounded: 228, a: 232, b: 236, bias: 240, c: 244, bPack: 248, ready: 252,
   aPackBase: 256, aPackStride: 260, scratchBase: 264, aStrideK: 268, aStrideW: 272, bStrideK: 276,
-  bStrideW: 280, ldc: 284, finalFlags: 288,
+  bStrideW: 280, finalFlags: 288,
   /**
-   * The sparse-rows path (sparse-rows.ts) when `sparse` is 1: pack tasks pack wide panels, row
-   * tasks list their rows' non-zeros into the slot's lists and run sparseRows. C and the bias are
-   * addressed by byte strides per row and per column of the product as run (Cᵀ is strided).
+   * The sparse-rows path (sparse-rows.ts) when `sparse` is 1: row tasks list their rows' non-zeros
+   * into the slot's lists and run sparseRows. C and the bias are addressed by byte strides per row
+   * and per column of the product as run (Cᵀ is strided); the dense kernel's ldc is `cRow`.
    */
   sparse: 292, listStride: 296, listsBase: 300, listsSlotStride: 304, cRow: 308, cColumn: 312, biasRow: 316, biasColumn: 320,
   /** Rows of C computed, one word per slot (statistics for tests and benchmarks); the block's last field. */
@@ -139,7 +139,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
         }, (dense) => {
           dense.emit(call(kernels.pack4, aBlock, param('aStrideK'), param('aStrideW'), get(kc), get(rows), get(aPack)));
           dense.emit(call(kernels.gemmBlock, get(aPack), packedBlock(), get(rows), param('nc'), get(kc), get(cRow),
-            param('ldc'), param('bias'), flags, get(scratch)));
+            param('cRow'), param('bias'), flags, get(scratch)));
         });
         step.set(pc, add(get(pc), param('kcBlock')));
         step.set(block, add(get(block), i32(1)));

@@ -9,20 +9,18 @@ import { encodeModule } from './emit.js';
 import { ACCUMULATE, SCRATCH_TILE, type WasmSimdFlavour } from './kernel.js';
 import type { Layout, Packer, WasmMatmulBlocking } from './matmul.js';
 import { csrFunction, listBytes, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
-import { finiteFunction, zerosFunction } from './zero-skip.js';
+import { finiteFunction, zerosFunction, type Census } from './zero-skip.js';
 
 /** The sparse-rows kernels (sparse-rows.ts): a second module over the same memory, so each stays small. @internal */
 export function wasmSparseModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayBuffer> {
   return encodeModule([csrFunction(), sparseRowsFunction(2), rowTileFunction(flavour), zerosFunction(), finiteFunction()]);
 }
 
-export interface SparseExports {
+export interface SparseExports extends Census {
   readonly csr: (src: number, strideK: number, strideW: number, kc: number, rows: number, lists: number, listStride: number) => void;
   readonly sparseRows: (lists: number, listStride: number, rows: number, bPack: number, nc: number, kc: number,
                         c: number, cRow: number, cColumn: number, bias: number, biasRow: number, biasColumn: number,
                         flags: number, scratch: number) => void;
-  readonly zeros: (ptr: number, floats: number) => number;
-  readonly finite: (ptr: number, floats: number) => number;
 }
 
 /** Rows listed at once on the sparse-rows path (their lists: 2 KB each for kc = 256). */

@@ -178,7 +178,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
       const fields: { readonly [F in ControlField]?: number } = {
         k, kcBlock: blocking.kc, rowStarts: layout.rowStarts, a: aAt, bPack: layout.bPack, ready: layout.ready,
         aPackBase: fixed.aPack, aPackStride: fixed.aPackStride, scratchBase: fixed.scratch,
-        aStrideK, aStrideW, bStrideK, bStrideW, ldc: 4 * n, chunkColumns,
+        aStrideK, aStrideW, bStrideK, bStrideW, chunkColumns,
         finalFlags: (epilogue?.bias !== undefined ? ADD_BIAS : 0) | (epilogue?.relu === true ? APPLY_RELU : 0),
         sparse: skip === 0 ? 0 : 1, listStride: listBytes(blocking.kc), listsBase: fixed.lists, listsSlotStride: fixed.listsStride,
         cRow, cColumn, biasRow, biasColumn,
