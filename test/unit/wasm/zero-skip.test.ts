@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions } from '../../../src/core/backend/wasm/matmul.js';
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
 import { createThreadedWasmMatmul } from '../../../src/core/backend/wasm/threaded.js';
-import { SPARSE_A, SPARSE_B, chooseSkip, sampledFloats } from '../../../src/core/backend/wasm/zero-skip.js';
+import { encodeModule } from '../../../src/core/backend/wasm/emit.js';
+import { SPARSE_A, SPARSE_B, chooseSkip, finiteFunction, sampledFloats } from '../../../src/core/backend/wasm/zero-skip.js';
 import { seededFloats } from './reference.js';
 
 const tinyBlocks: WasmMatmulBlocking = { mc: 8, kc: 5, nc: 16 };
@@ -141,5 +142,32 @@ describe('chooseSkip', () => {
     expect(chooseSkip(census({ 1: [0.9, true], 2: [0.7, false] }), 1, 1000, 2, 1000)).toBe(SPARSE_B);
     expect(chooseSkip(census({ 1: [0.9, false], 2: [0.1, false] }), 1, 1000, 2, 1000)).toBe(0);
     expect(chooseSkip(census({ 1: [0.39, true], 2: [0.39, true] }), 1, 1000, 2, 1000)).toBe(0);
+  });
+});
+
+describe('the finite census kernel', () => {
+  const bytes = encodeModule([finiteFunction()]);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const { finite } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as { finite(ptr: number, floats: number): number };
+  const heap = new Float32Array(memory.buffer);
+
+  // Lengths cover the four-vector rounds, the single vectors after them and the scalar tail;
+  // offsets cover a start that is not 64-byte aligned.
+  it.each([Infinity, -Infinity, NaN])('finds %d at every position of every length to 70, and nothing in finite data', (bad) => {
+    for (const start of [0, 4]) {
+      for (let floats = 0; floats <= 70; floats++) {
+        heap.set(seededFloats(floats, floats).map((v, i) => (i % 3 === 0 ? 0 : i % 5 === 0 ? -0 : v * 1e30)), start);
+        expect(finite(4 * start, floats)).toBe(1);
+        for (let at = 0; at < floats; at++) {
+          const kept = heap[start + at];
+          heap[start + at] = bad;
+          expect(finite(4 * start, floats), `${bad} at ${at} of ${floats}`).toBe(0);
+          heap[start + at] = kept;
+        }
+        // A bad value just past the end is not looked at.
+        heap[start + floats] = bad;
+        expect(finite(4 * start, floats)).toBe(1);
+      }
+    }
   });
 });
