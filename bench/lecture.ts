@@ -39,10 +39,12 @@ export const profileStep = async (backend: Backend, mnist: Mnist, steps = 60): P
   const lossOf = (p: Params, x: Tensor, labels: Int32Array) => crossEntropy(model.apply(p, x), labels);
   const gradOf = valueAndGrad(lossOf);
   const phases = { data: [] as number[], forward: [] as number[], backward: [] as number[], optimizer: [] as number[], step: [] as number[] };
-  let i = 0;
-  for (const host of shuffledBatches(train, 256, key(1), { dropLast: true })) {
-    if (i++ >= steps) break;
+  const batches = shuffledBatches(train, 256, key(1), { dropLast: true })[Symbol.iterator]();
+  for (let i = 0; i < steps; i++) {
     const t0 = now();
+    const next = batches.next(); // the gather of 256 shuffled rows: part of the data phase
+    if (next.done === true) break;
+    const host = next.value;
     const x = tensor(backend, host.x, host.xShape);
     await toArray(x);
     const t1 = now();

@@ -10,7 +10,7 @@ import { BackendError, InvalidArgumentError } from '../../../src/core/errors.js'
 import { encodeModule } from '../../../src/core/backend/wasm/emit.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulBlocking, type WasmSimdFlavour } from '../../../src/core/backend/wasm/matmul.js';
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
-import { createThreadedWasmMatmul, type ThreadedWasmMatmul, type ThreadedWasmMatmulOptions } from '../../../src/core/backend/wasm/threaded.js';
+import { createThreadedWasmMatmul, lineGranule, rowSchedule, type ThreadedWasmMatmul, type ThreadedWasmMatmulOptions } from '../../../src/core/backend/wasm/threaded.js';
 import { browserWorkerSource, type ThreadSpawner } from '../../../src/core/backend/wasm/threads.js';
 import { caseData, type MatmulCase } from './reference.js';
 
@@ -180,5 +180,38 @@ describe.skipIf(flavours.length === 0)('threaded wasm matmul lifecycle', () => {
 
   it('rejects a thread count below 2', () => {
     for (const threads of [1, 0, 2.5]) expect(() => threaded({ threads })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('row schedule', () => {
+  it('ends row blocks on cache lines of C: whole 64-byte lines between boundaries, from 4 rows up', () => {
+    for (let rowBytes = 4; rowBytes <= 4096; rowBytes += 4) {
+      const granule = lineGranule(rowBytes);
+      expect(granule % 4).toBe(0);
+      expect((granule * rowBytes) % 64).toBe(0);
+      // The smallest such: no smaller multiple of 4 spans whole lines.
+      for (let g = 4; g < granule; g += 4) expect((g * rowBytes) % 64).not.toBe(0);
+    }
+    expect(lineGranule(4)).toBe(16); // run as Cᵀ: a row of the product is a column of C
+    expect(lineGranule(1024)).toBe(4);
+  });
+
+  it('covers every row once, in blocks of the granule (the last may be short) no larger than mc, shrinking', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 1, max: 64 }).map((x) => 4 * x), fc.constantFrom(4, 8, 16),
+      (m, threads, mc, granule) => {
+        const starts = rowSchedule(m, threads, mc, granule);
+        const step = granule <= mc ? granule : 4;
+        expect(starts[0]).toBe(0);
+        expect(starts[starts.length - 1]).toBe(m);
+        const sizes = starts.slice(1).map((s, i) => s - starts[i]);
+        sizes.forEach((size, i) => {
+          expect(size).toBeGreaterThan(0);
+          expect(size).toBeLessThanOrEqual(mc);
+          if (i < sizes.length - 1) expect(size % step).toBe(0);
+          if (i > 0 && i < sizes.length - 1) expect(size).toBeLessThanOrEqual(sizes[i - 1]);
+        });
+      },
+    ));
   });
 });

@@ -169,7 +169,10 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         ? [[operands.b, ...bStrides], [operands.a, ...aStrides]] : [[operands.a, ...aStrides], [operands.b, ...bStrides]];
       const [cRow, cColumn, biasRow, biasColumn] = swap ? [4, 4 * n, 4, 0] : [4 * n, 4, 0, 4];
       // Row blocks only change who computes an element, never how: any split gives the same bits.
-      const rowStarts = rowSchedule(rows, threads, blocking.mc);
+      // Blocks end on cache-line boundaries of C where mc allows: run as Cᵀ, a block of rows is a
+      // block of C's columns, and two threads writing neighbouring blocks that share a line in
+      // every row of C made dW1 = dZᵀ·X take 0.56-0.64 ms instead of 0.40 in half the runs.
+      const rowStarts = rowSchedule(rows, threads, blocking.mc, lineGranule(cRow));
       const rowTasks = rowStarts.length - 1;
       const layout = planJob(operands, k, columns, skip !== 0, rowStarts.length, blocking);
       growMemory(memory, layout.end);
@@ -209,16 +212,31 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
 
 /**
  * Row task boundaries, [0, …, m]: tasks shrink as the rows run out (a 1/(2·threads) share of the
- * remaining rows each, a multiple of 4 between 4 and blocking.mc), so whichever thread runs last,
+ * remaining rows each, a multiple of `granule` (itself a multiple of 4) between it and
+ * blocking.mc, or of 4 where mc is smaller than the granule), so whichever thread runs last,
  * slowed perhaps by a busy core, holds a small task and the others wait little for it.
+ * @internal (exported for tests)
  */
-function rowSchedule(m: number, threads: number, mcMax: number): number[] {
+export function rowSchedule(m: number, threads: number, mcMax: number, granule = 4): number[] {
+  const step = granule <= mcMax ? granule : 4;
+  const cap = mcMax - (mcMax % step);
   const starts = [0];
   for (let at = 0; at < m;) {
-    at = Math.min(m, at + Math.max(4, Math.min(mcMax, roundUp(Math.ceil((m - at) / (2 * threads)), 4))));
+    at = Math.min(m, at + Math.max(step, Math.min(cap, roundUp(Math.ceil((m - at) / (2 * threads)), step))));
     starts.push(at);
   }
   return starts;
+}
+
+/**
+ * Rows per cache line boundary: the smallest multiple of 4 rows whose span of C, at `rowBytes`
+ * apart, is a whole number of 64-byte lines (C starts on a line). 16 when run as Cᵀ (rows 4
+ * bytes apart), 4 for the MLP's 1 KB rows. @internal (exported for tests)
+ */
+export function lineGranule(rowBytes: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const rows = 64 / gcd(rowBytes, 64);
+  return (4 * rows) / gcd(4, rows);
 }
 
 /** Control block at 0, then each thread's edge-tile scratch, A-panel buffer and row lists. */
