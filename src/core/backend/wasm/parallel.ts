@@ -54,14 +54,20 @@ export const Control = {
    * and per column of the product as run (Cᵀ is strided); the dense kernel's ldc is `cRow`.
    */
   sparse: 292, listStride: 296, listsBase: 300, listsSlotStride: 304, cRow: 308, cColumn: 312, biasRow: 316, biasColumn: 320,
-  /** Rows of C computed, one word per slot (statistics for tests and benchmarks); the block's last field. */
+  /**
+   * Rows of C computed, one word per slot, each on a cache line of its own (statistics for tests
+   * and benchmarks; every row task writes its slot's); the block's last field.
+   */
   rowsBySlot: 384,
 } as const;
 
 export type ControlField = keyof typeof Control;
 
 /** Size of the control block for a pool of `threads` (slot counters included). */
-export const controlBytes = (threads: number): number => Control.rowsBySlot + 4 * threads;
+export const controlBytes = (threads: number): number => Control.rowsBySlot + slotCounterBytes * threads;
+
+/** Bytes between two slots' counters: one cache line. */
+export const slotCounterBytes = 64;
 
 /** Positions of the kernels in the module, for `call`. */
 export interface KernelIndices {
@@ -114,7 +120,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
       const rowStart = add(param('rowStarts'), mul(sub(get(task), get(packTasks)), i32(4)));
       row.set(first, loadI32(rowStart));
       row.set(rows, sub(loadI32(rowStart, 4), get(first)));
-      const counter = add(get(control), mul(get(slot), i32(4)));
+      const counter = add(get(control), mul(get(slot), i32(slotCounterBytes)));
       row.storeI32(counter, add(loadI32(counter, Control.rowsBySlot), get(rows)), Control.rowsBySlot);
       row.set(aRow, add(param('a'), mul(get(first), param('aStrideW'))));
       row.set(cRow, add(param('c'), mul(get(first), param('cRow'))));

@@ -22,7 +22,7 @@ import {
 import { packFunction } from './pack.js';
 import { PANEL_SLACK_COLUMNS, csrFunction, listBytes, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
 import { SPARSE_A, chooseSkip, finiteFunction, zerosFunction, type Census } from './zero-skip.js';
-import { Control, controlBytes, serveFunction, workFunction, type ControlField } from './parallel.js';
+import { Control, controlBytes, serveFunction, slotCounterBytes, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ThreadSpawner } from './threads.js';
 
@@ -142,7 +142,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     ready: () => pool.ready(),
     close: () => pool.close(),
     lastSkip: () => lastSkip,
-    rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot >> 2) + slot)),
+    rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot + slot * slotCounterBytes) >> 2)),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       if (2 * m * k * n < minParallelFlops || !pool.isOpen() || rowSchedule(Math.max(m, n), threads, blocking.mc).length < 3) {
