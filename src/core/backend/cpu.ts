@@ -54,7 +54,10 @@ const jsMatmul: MatmulKernel = (a, b, spec, epilogue) => matmulBlocked(Float32Ar
 export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   const requested = options.kernels ?? 'auto';
   checkThreads(options.threads, requested);
-  const prefer = { ...(options.simd === undefined ? {} : { prefer: options.simd }), ...(options.zeroSkip === false ? { zeroSkip: false } : {}) };
+  // Tensor buffers are never written after creation, so the kernels may keep an operand between products.
+  const prefer = {
+    ...(options.simd === undefined ? {} : { prefer: options.simd }), ...(options.zeroSkip === false ? { zeroSkip: false } : {}), residentOperands: true,
+  };
   const wasm = requested === 'js' ? undefined : createWasmKernel(options.threads, prefer);
   if (requested === 'wasm' && wasm === undefined) {
     throw new BackendError('cpuBackend', "kernels 'wasm' requested, but this runtime has no WebAssembly SIMD; use kernels 'js'");
@@ -126,7 +129,7 @@ const singleThread = (kernel: WasmMatmul | undefined): WasmKernel | undefined =>
  * The threaded kernel when more than one thread is wanted and possible, else the single-thread
  * one. An explicit thread count that cannot be honoured is an error; the default quietly uses 1.
  */
-function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip'>): WasmKernel | undefined {
+function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip' | 'residentOperands'>): WasmKernel | undefined {
   if (threads === 1) return singleThread(createWasmMatmul(prefer));
   const spawner = nodeThreadSpawner();
   const wanted = threads ?? Math.min(maximumDefaultThreads, spawner?.cores ?? 1);

@@ -21,7 +21,7 @@ import { BackendError, ShapeError } from '../../errors.js';
 import { encodeModule } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
-import { SPARSE_A, SPARSE_B, chooseSkip, minSkipFlops } from './zero-skip.js';
+import { SPARSE_A, SPARSE_B, chooseSkip, minSkipFlops, type Census } from './zero-skip.js';
 import { PANEL_SLACK_COLUMNS, listBytes } from './sparse-rows.js';
 import { runSparseRows, sparseRowBlock, wasmSparseModuleBytes, type SparseExports } from './sparse-path.js';
 
@@ -74,6 +74,12 @@ export interface WasmMatmulOptions {
   readonly zeroSkip?: boolean;
   /** @internal Smallest product (2·m·k·n flops) that gets a census; tests lower it. */
   readonly zeroSkipMinFlops?: number;
+  /**
+   * @internal Operands are never written between calls (the cpu backend's buffers): an array
+   * given again, by identity, while its floats are still in the kernel's memory is not copied or
+   * counted again (see operandCache). Default false: callers may reuse and rewrite their arrays.
+   */
+  readonly residentOperands?: boolean;
   /** @internal Cache blocking override, for the benchmark's tuning runs. */
   readonly blocking?: WasmMatmulBlocking;
 }
@@ -95,7 +101,9 @@ export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | unde
   for (const flavour of order) {
     const bytes = wasmMatmulModuleBytes(flavour);
     // Synchronous compile: the module is well under the 4 KB that browsers allow on the main thread.
-    if (WebAssembly.validate(bytes)) return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking, zeroSkipFlops(options));
+    if (WebAssembly.validate(bytes)) {
+      return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking, zeroSkipFlops(options), options?.residentOperands === true);
+    }
   }
   return undefined;
 }
@@ -126,7 +134,7 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): void {
 export const zeroSkipFlops = (options: WasmMatmulOptions | undefined): number =>
   options?.zeroSkip === false ? Infinity : options?.zeroSkipMinFlops ?? minSkipFlops;
 
-function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking, skipFlops: number): WasmMatmul {
+function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking, skipFlops: number, resident: boolean): WasmMatmul {
   checkBlocking(blocking);
   // Owned by this kernel object alone; grown on demand and never shrunk, reused across calls.
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -135,6 +143,8 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
   const sparse = new WebAssembly.Instance(new WebAssembly.Module(wasmSparseModuleBytes(flavour)), { env: { memory } }).exports as unknown as SparseExports;
 
   const ensureBytes = (bytes: number): void => growMemory(memory, bytes);
+  const cache = operandCache(resident);
+  const census = cache.census(sparse);
   let lastSkip = 0;
 
   return {
@@ -142,13 +152,13 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
     lastSkip: () => skipName(lastSkip),
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
-      const operands = planOperands(SCRATCH_BYTES, m, k, n);
+      const { operands, copyA, copyB } = cache.place(SCRATCH_BYTES, a, b, m, k, n);
       ensureBytes(operands.end);
       const heap = new Float32Array(memory.buffer);
-      heap.set(a, operands.a >> 2);
-      heap.set(b, operands.b >> 2);
+      if (copyA) heap.set(a, operands.a >> 2);
+      if (copyB) heap.set(b, operands.b >> 2);
       if (epilogue?.bias !== undefined) heap.set(epilogue.bias, operands.bias >> 2);
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(sparse, operands.a, m * k, operands.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(census, operands.a, m * k, operands.b, k * n) : 0;
       lastSkip = skip;
       // A sparse op(B) runs as Cᵀ: m columns, n rows.
       const layout = skip === SPARSE_B ? planLayout(operands, n, k, m, true, blocking) : planLayout(operands, m, k, n, skip !== 0, blocking);
@@ -219,14 +229,57 @@ export const taker = (start: number): { take(bytes: number): number; end(): numb
   };
 };
 
-/** Where a product's operands and result go, from `start`. @internal (shared with the threaded kernel) */
-export function planOperands(start: number, m: number, k: number, n: number): Operands {
-  const { take, end } = taker(start);
-  const a = take(4 * m * k);
-  const b = take(4 * k * n);
-  const bias = take(4 * n);
-  const c = take(4 * m * n);
-  return { a, b, bias, c, end: end() };
+/**
+ * Keeps one operand in a kernel's memory from one product to the next: the one placed first, at
+ * the start of the operand area. When the next product takes that very array again (by identity,
+ * as A or as B), it stays where it is (no copy) and its census counts are reused; everything
+ * else is laid out after it. In a training step that saves copying X again for dW1 = dZᵀ·X after
+ * the forward X·W1ᵀ, and H for dW2 = dYᵀ·H after H·W2ᵀ. Only sound when arrays are never written
+ * between calls, hence `enabled` (the cpu backend's buffers never are); one operand bounds the
+ * layout: nothing creeps up the memory from call to call. @internal (shared with the threaded kernel)
+ */
+export interface OperandCache {
+  /** The layout of a product from `start`, and which operands still need copying in. */
+  place(start: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number): {
+    readonly operands: Operands; readonly copyA: boolean; readonly copyB: boolean;
+  };
+  /** `kernels`' census, answering for the kept operand from its last count. */
+  census(kernels: Census): Census;
+}
+
+export function operandCache(enabled: boolean): OperandCache {
+  interface Kept { readonly array: Float32Array; readonly at: number; zeros?: number; finite?: number }
+  let kept: Kept | undefined;
+  const remembered = (ptr: number, floats: number): Kept | undefined =>
+    kept !== undefined && kept.at === ptr && kept.array.length === floats ? kept : undefined;
+  return {
+    place(start, a, b, m, k, n) {
+      const hit = enabled && kept !== undefined && kept.at === start && (kept.array === a || kept.array === b) ? kept : undefined;
+      // The kept operand stays first; without a hit, A goes first and is the one kept. One array
+      // given as both operands is placed (and copied) once.
+      const bFirst = hit !== undefined && hit.array === b && hit.array !== a;
+      const { take, end } = taker(start);
+      const first = take(4 * (bFirst ? k * n : m * k));
+      const second = a === b ? first : take(4 * (bFirst ? m * k : k * n));
+      const [aAt, bAt] = bFirst ? [second, first] : [first, second];
+      const operands: Operands = { a: aAt, b: bAt, bias: take(4 * n), c: take(4 * m * n), end: end() };
+      kept = enabled ? hit ?? { array: a, at: aAt } : undefined;
+      const copyA = hit?.array !== a;
+      return { operands, copyA, copyB: a === b ? copyA : hit?.array !== b };
+    },
+    census: (kernels) => ({
+      zeros: (ptr, floats) => {
+        const entry = remembered(ptr, floats);
+        if (entry === undefined) return kernels.zeros(ptr, floats);
+        return (entry.zeros ??= kernels.zeros(ptr, floats));
+      },
+      finite: (ptr, floats) => {
+        const entry = remembered(ptr, floats);
+        if (entry === undefined) return kernels.finite(ptr, floats);
+        return (entry.finite ??= kernels.finite(ptr, floats));
+      },
+    }),
+  };
 }
 
 /**

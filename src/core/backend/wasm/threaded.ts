@@ -16,7 +16,7 @@ import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
-  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, planOperands, roundUp, skipName, taker, zeroSkipFlops,
+  checkBlocking, checkShapes, createWasmMatmul, defaultBlocking, growMemory, operandCache, roundUp, skipName, taker, zeroSkipFlops,
   type Operands, type WasmMatmul, type WasmMatmulBlocking, type WasmMatmulOptions, type ZeroSkip,
 } from './matmul.js';
 import { packFunction } from './pack.js';
@@ -123,6 +123,8 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const exports = instance.exports as unknown as Census & { work(control: number, slot: number): void };
   const { work } = exports;
   const skipFlops = zeroSkipFlops(options);
+  const cache = operandCache(options.residentOperands === true);
+  const census = cache.census(exports);
   let lastSkip: ZeroSkip = 'dense';
   const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
   const set = (field: ControlField, value: number): void => {
@@ -150,17 +152,17 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         lastSkip = alone.lastSkip();
         return result;
       }
-      const operands = planOperands(fixed.end, m, k, n);
+      const { operands, copyA, copyB } = cache.place(fixed.end, a, b, m, k, n);
       growMemory(memory, operands.end);
       const heap = new Float32Array(memory.buffer);
-      heap.set(a, operands.a >> 2);
-      heap.set(b, operands.b >> 2);
+      if (copyA) heap.set(a, operands.a >> 2);
+      if (copyB) heap.set(b, operands.b >> 2);
       if (epilogue?.bias !== undefined) heap.set(epilogue.bias, operands.bias >> 2);
 
       // Byte strides of op(A)[i, p] and op(B)[p, j], as in matmul.ts.
       const aStrides = [4 * (transA ? m : 1), 4 * (transA ? 1 : k)] as const;
       const bStrides = [4 * (transB ? 1 : n), 4 * (transB ? k : 1)] as const;
-      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(exports, operands.a, m * k, operands.b, k * n) : 0;
+      const skip = 2 * m * k * n >= skipFlops ? chooseSkip(census, operands.a, m * k, operands.b, k * n) : 0;
       lastSkip = skipName(skip);
       // The product as run: a sparse op(B) runs as Cᵀ = op(B)ᵀ·op(A)ᵀ (see matmul.ts).
       const swap = skip !== 0 && skip !== SPARSE_A;
