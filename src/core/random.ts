@@ -26,30 +26,47 @@ export const key = (seed: number): Key => {
 /** A key from its two 32-bit words (e.g. restored from a checkpoint). */
 export const keyFromWords = (words: readonly [number, number]): Key => ({ kind: 'purenet.key', words: [words[0] >>> 0, words[1] >>> 0] });
 
-const rotl = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>> 0;
-const ROTATIONS = [
-  [13, 15, 26, 6],
-  [17, 29, 16, 24],
-] as const;
-
-/** Threefry-2x32: encrypts the counter (c0, c1) under the key; writes 2 words at out[at]. */
-const threefry = (k: Key, c0: number, c1: number, out: Uint32Array, at: number): void => {
-  const ks0 = k.words[0];
-  const ks1 = k.words[1];
-  const ks = [ks0, ks1, (ks0 ^ ks1 ^ 0x1bd11bda) >>> 0];
-  let x0 = (c0 + ks0) >>> 0;
-  let x1 = (c1 + ks1) >>> 0;
-  for (let block = 0; block < 5; block++) {
-    for (const r of ROTATIONS[block % 2]) {
-      x0 = (x0 + x1) >>> 0;
-      x1 = rotl(x1, r) ^ x0;
-    }
-    x0 = (x0 + ks[(block + 1) % 3]) >>> 0;
-    x1 = (x1 + ks[(block + 2) % 3] + block + 1) >>> 0;
-  }
+/**
+ * Threefry-2x32 with 20 rounds (Random123's, as JAX uses it): encrypts the counter (c0, c1) under
+ * the key; writes 2 words at out[at]. Unrolled, in int32 arithmetic (| 0), with no allocation: a
+ * permutation of 60,000 (60,000 calls) took 25 ms with a loop over rotation tables and a fresh
+ * key-schedule array per call. Checked against Random123's known answers. @internal (exported for tests)
+ */
+export const threefry2x32 = (k0: number, k1: number, c0: number, c1: number, out: Uint32Array, at: number): void => {
+  const k2 = k0 ^ k1 ^ 0x1bd11bda;
+  let x0 = (c0 + k0) | 0;
+  let x1 = (c1 + k1) | 0;
+  // Four rounds with rotations 13, 15, 26, 6 or 17, 29, 16, 24, then a key injection.
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 1) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 2) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + k0) | 0; x1 = (x1 + k1 + 3) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 4) | 0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 5) | 0;
   out[at] = x0;
-  out[at + 1] = x1 >>> 0;
+  out[at + 1] = x1;
 };
+
+const threefry = (k: Key, c0: number, c1: number, out: Uint32Array, at: number): void => threefry2x32(k.words[0], k.words[1], c0, c1, out, at);
 
 /** `count` random 32-bit words; stream `domain` keeps splitting and sampling independent. */
 const bits = (k: Key, count: number, domain: number): Uint32Array => {
