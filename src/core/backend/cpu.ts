@@ -17,6 +17,8 @@ import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
 import { nodeThreadSpawner } from './wasm/node-threads.js';
+import { nodeUninitializedAllocator } from './wasm/node-alloc.js';
+import { zeroFilled } from './wasm/copy-out.js';
 import { createThreadedWasmMatmul } from './wasm/threaded.js';
 
 export interface CpuBackendOptions {
@@ -54,9 +56,12 @@ const jsMatmul: MatmulKernel = (a, b, spec, epilogue) => matmulBlocked(Float32Ar
 export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   const requested = options.kernels ?? 'auto';
   checkThreads(options.threads, requested);
-  // Tensor buffers are never written after creation, so the kernels may keep an operand between products.
+  // Tensor buffers are never written after creation, so the kernels may keep an operand between
+  // products; results that a copy fills entirely skip the zero fill where the runtime allows (Node).
+  const allocate = nodeUninitializedAllocator() ?? zeroFilled;
   const prefer = {
-    ...(options.simd === undefined ? {} : { prefer: options.simd }), ...(options.zeroSkip === false ? { zeroSkip: false } : {}), residentOperands: true,
+    ...(options.simd === undefined ? {} : { prefer: options.simd }), ...(options.zeroSkip === false ? { zeroSkip: false } : {}),
+    residentOperands: true, allocate,
   };
   const wasm = requested === 'js' ? undefined : createWasmKernel(options.threads, prefer);
   if (requested === 'wasm' && wasm === undefined) {
@@ -75,10 +80,11 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     dtype: 'float32',
     description: `cpu (float32, ${kernels}, ${threads} thread${threads === 1 ? '' : 's'})`,
     array: Float32Array,
+    allocate,
     matmul,
   });
   // Adam's sweep in WebAssembly SIMD where it validates (the common case: no decay, update applied).
-  const wasmAdam = kernel === undefined ? undefined : createWasmAdam();
+  const wasmAdam = kernel === undefined ? undefined : createWasmAdam(allocate);
   const generalAdam = backend.adamStep;
   const adamStep: Backend['adamStep'] =
     wasmAdam === undefined || generalAdam === undefined
@@ -87,7 +93,7 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
           const fast = param === undefined ? undefined : wasmAdam.step(asF32(g), asF32(mu), asF32(nu), asF32(param), hyper);
           return fast === undefined ? generalAdam(g, mu, nu, shape, hyper, param) : { result: asBuffer(fast.result), mu: asBuffer(fast.mu), nu: asBuffer(fast.nu) };
         };
-  const elementwise = kernel === undefined ? undefined : createWasmElementwise();
+  const elementwise = kernel === undefined ? undefined : createWasmElementwise(allocate);
   const binary: Backend['binary'] = elementwise === undefined ? backend.binary : (op, a, aShape, b, bShape, outShape) => {
     const [x, y] = [asF32(a), asF32(b)];
     // Only element-for-element pairs (or a scalar): [n, 1] with [1, n] has equal lengths but broadcasts.
@@ -129,7 +135,7 @@ const singleThread = (kernel: WasmMatmul | undefined): WasmKernel | undefined =>
  * The threaded kernel when more than one thread is wanted and possible, else the single-thread
  * one. An explicit thread count that cannot be honoured is an error; the default quietly uses 1.
  */
-function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip' | 'residentOperands'>): WasmKernel | undefined {
+function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip' | 'residentOperands' | 'allocate'>): WasmKernel | undefined {
   if (threads === 1) return singleThread(createWasmMatmul(prefer));
   const spawner = nodeThreadSpawner();
   const wanted = threads ?? Math.min(maximumDefaultThreads, spawner?.cores ?? 1);

@@ -130,15 +130,16 @@ describe.each(flavours)('wasm matmul, %s', (flavour) => {
 });
 
 describe('wasm matmul module', () => {
-  it('kernel sources use no Node-only API, so a browser loads the same modules (only node-threads.ts may)', async () => {
+  it('kernel sources use no Node-only API, so a browser loads the same modules (only the node-*.ts seams may)', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const folder = new URL('../../../src/core/backend/wasm/', import.meta.url);
-    const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'node-threads.ts');
+    const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.startsWith('node-'));
+    expect(readdirSync(folder).filter((name) => name.startsWith('node-'))).toEqual(['node-alloc.ts', 'node-threads.ts']);
     expect(sources).toEqual(expect.arrayContaining(['matmul.ts', 'sparse-rows.ts', 'sparse-path.ts', 'zero-skip.ts', 'elementwise.ts', 'adam.ts']));
     for (const name of sources) {
       const text = readFileSync(new URL(name, folder), 'utf8');
       // Module imports only: threads.ts holds a Node worker's source as a string, which is fine.
-      expect({ name, nodeImports: text.match(/^import[^;]*from ['"]node:|import\(['"]node:|^\s*(const|let)[^=]*= *require\(/gm) ?? [] }).toEqual({ name, nodeImports: [] });
+      expect({ name, nodeImports: text.match(/^import[^;]*from ['"]node:|import\(['"]node:|^\s*(const|let)[^=]*= *require\(|getBuiltinModule/gm) ?? [] }).toEqual({ name, nodeImports: [] });
     }
   });
 

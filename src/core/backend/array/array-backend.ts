@@ -17,6 +17,8 @@ export interface ArrayBackendConfig {
   readonly dtype: DType;
   readonly description: string;
   readonly array: FloatArrayConstructor;
+  /** Arrays for uploads, which a copy fills entirely (default: `new array(length)`, zero-filled). */
+  readonly allocate?: (length: number) => FloatArray;
   readonly matmul: MatmulKernel;
 }
 
@@ -30,7 +32,7 @@ export const arrayBackend = (config: ArrayBackendConfig): Backend => {
     dtype: config.dtype,
     description: config.description,
     upload: (values) => {
-      const out = new Out(values.length);
+      const out = config.allocate?.(values.length) ?? new Out(values.length);
       out.set(values);
       return asBuffer(out);
     },

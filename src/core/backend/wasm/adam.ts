@@ -9,6 +9,7 @@
  * the composed formula to float32 rounding.
  */
 import type { AdamHyper } from '../backend.js';
+import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
 import { add, addF32x4, Code, divF32x4, encodeModule, get, i32, loadV128, mulF32x4, splatF32x4, sqrtF32x4, type Expr } from './emit.js';
 
 
@@ -73,7 +74,7 @@ const maximumSlotBytes = 64 * 2 ** 20;
  * given exactly those arrays (recognised by identity, in a WeakMap; they are backend buffers, which
  * nothing writes), it reads them there instead of copying 3 arrays in.
  */
-export const createWasmAdam = (): WasmAdam | undefined => {
+export const createWasmAdam = (allocate: Allocate = zeroFilled): WasmAdam | undefined => {
   const bytes = encodeModule([adamFunction()]);
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return undefined;
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -123,7 +124,7 @@ export const createWasmAdam = (): WasmAdam | undefined => {
       view(0, n).set(g);
       adam(0, at(slot, from, 1), at(slot, from, 2), at(slot, from, 0), at(slot, to, 0), at(slot, to, 1), at(slot, to, 2), regionBytes(n),
         h.b1, 1 - h.b1, h.b2, 1 - h.b2, h.stepScale, h.epsScaled, h.applyFactor);
-      const [result, muOut, nuOut] = ([0, 1, 2] as const).map((k) => view(at(slot, to, k), n).slice());
+      const [result, muOut, nuOut] = ([0, 1, 2] as const).map((k) => copyOut(view(at(slot, to, k), n), allocate));
       ([result, muOut, nuOut] as const).forEach((x, role) => resident.set(x, { slot, parity: to, generation: slot.generation[to], role: role as 0 | 1 | 2 }));
       return { result, mu: muOut, nu: nuOut };
     },

@@ -19,6 +19,7 @@ import {
   i32, loadF32, loadF64, loadV128, ltS, mulF32x4, neF32x4, orV128, promoteF32, promoteLowF32x4, shl, shuffleF32,
   subF32x4, zeroV128,
 } from './emit.js';
+import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
 import { growMemory } from './matmul.js';
 
 const one: Expr = (c) => c.op(0xfd, 0x0c, ...Array.from({ length: 4 }, () => [0x00, 0x00, 0x80, 0x3f]).flat()); // f32x4 of 1.0
@@ -100,7 +101,7 @@ export interface WasmElementwise {
 }
 
 /** The kernels, or undefined where WebAssembly SIMD does not validate. */
-export function createWasmElementwise(): WasmElementwise | undefined {
+export function createWasmElementwise(allocate: Allocate = zeroFilled): WasmElementwise | undefined {
   if (typeof WebAssembly === 'undefined') return undefined;
   const bytes = encodeModule([...binaryOps.map(binaryFunction), sumColumnsFunction()]);
   if (!WebAssembly.validate(bytes)) return undefined;
@@ -120,7 +121,7 @@ export function createWasmElementwise(): WasmElementwise | undefined {
       if (b.length === 1) heap.fill(b[0], aBytes >> 2, (aBytes >> 2) + 4); else heap.set(b, aBytes >> 2);
       const out = aBytes + bBytes;
       exports[op](0, a.length === 1 ? 0 : 16, aBytes, b.length === 1 ? 0 : 16, out, padded(n));
-      return heap.slice(out >> 2, (out >> 2) + n);
+      return copyOut(heap.subarray(out >> 2, (out >> 2) + n), allocate);
     },
     sumColumns(x, rows, columns) {
       const xBytes = padded(x.length);
@@ -128,7 +129,9 @@ export function createWasmElementwise(): WasmElementwise | undefined {
       new Float32Array(memory.buffer).set(x);
       const acc = new Float64Array(memory.buffer, xBytes, columns).fill(0);
       exports.sumColumns(0, rows, columns, xBytes);
-      return Float32Array.from(acc);
+      const sums = allocate(columns);
+      sums.set(acc); // rounds each float64 sum to float32
+      return sums;
     },
   };
 }

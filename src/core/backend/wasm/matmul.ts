@@ -18,6 +18,7 @@
  * }
  */
 import { BackendError, ShapeError } from '../../errors.js';
+import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
 import { encodeModule } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';
@@ -80,6 +81,8 @@ export interface WasmMatmulOptions {
    * counted again (see operandCache). Default false: callers may reuse and rewrite their arrays.
    */
   readonly residentOperands?: boolean;
+  /** @internal Where results are copied out to (default: zero-filled arrays); see copy-out.ts. */
+  readonly allocate?: Allocate;
   /** @internal Cache blocking override, for the benchmark's tuning runs. */
   readonly blocking?: WasmMatmulBlocking;
 }
@@ -102,7 +105,8 @@ export function createWasmMatmul(options?: WasmMatmulOptions): WasmMatmul | unde
     const bytes = wasmMatmulModuleBytes(flavour);
     // Synchronous compile: the module is well under the 4 KB that browsers allow on the main thread.
     if (WebAssembly.validate(bytes)) {
-      return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking, zeroSkipFlops(options), options?.residentOperands === true);
+      return instantiate(flavour, new WebAssembly.Module(bytes), options?.blocking ?? defaultBlocking, zeroSkipFlops(options),
+        options?.residentOperands === true, options?.allocate ?? zeroFilled);
     }
   }
   return undefined;
@@ -134,7 +138,9 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): void {
 export const zeroSkipFlops = (options: WasmMatmulOptions | undefined): number =>
   options?.zeroSkip === false ? Infinity : options?.zeroSkipMinFlops ?? minSkipFlops;
 
-function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking, skipFlops: number, resident: boolean): WasmMatmul {
+function instantiate(
+  flavour: WasmSimdFlavour, module: WebAssembly.Module, blocking: WasmMatmulBlocking, skipFlops: number, resident: boolean, allocate: Allocate,
+): WasmMatmul {
   checkBlocking(blocking);
   // Owned by this kernel object alone; grown on demand and never shrunk, reused across calls.
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -163,7 +169,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, block
       // A sparse op(B) runs as Cᵀ: m columns, n rows.
       const layout = skip === SPARSE_B ? planLayout(operands, n, k, m, true, blocking) : planLayout(operands, m, k, n, skip !== 0, blocking);
       ensureBytes(layout.end);
-      const result = (): Float32Array => new Float32Array(memory.buffer, layout.c, m * n).slice(); // a grow replaced the buffer
+      const result = (): Float32Array => copyOut(new Float32Array(memory.buffer, layout.c, m * n), allocate); // a grow replaced the buffer
 
       // Byte strides of op(A)[i, p] and op(B)[p, j]: "W" runs along the panel's width.
       const aStrideK = 4 * (transA ? m : 1);

@@ -13,6 +13,7 @@
  * await kernel?.close();
  */
 import { BackendError, InvalidArgumentError } from '../../errors.js';
+import { copyOut, zeroFilled } from './copy-out.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
@@ -124,6 +125,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const { work } = exports;
   const skipFlops = zeroSkipFlops(options);
   const cache = operandCache(options.residentOperands === true);
+  const allocate = options.allocate ?? zeroFilled;
   const census = cache.census(exports);
   let lastSkip: ZeroSkip = 'dense';
   const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
@@ -205,7 +207,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
         pool.run(() => work(0, 0));
       }
-      return new Float32Array(memory.buffer, layout.c, m * n).slice(); // a fresh view: the memory may have grown
+      return copyOut(new Float32Array(memory.buffer, layout.c, m * n), allocate); // a fresh view: the memory may have grown
     },
   };
   orphanedPools.register(kernel, pool);
