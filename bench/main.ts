@@ -126,7 +126,10 @@ const main = async (): Promise<void> => {
     if (theirs.length > 0) {
       const torchEpoch = median(theirs.flatMap((t) => steady(t.epochSeconds)));
       line(`| PyTorch ${torchVersion} + OpenBLAS | ${threads} | ${fmt(median(theirs.map((t) => t.epochSeconds[0])))} | ${fmt(torchEpoch)} | ${Math.round(60000 / torchEpoch)} | | ${fmt(theirs[theirs.length - 1].testAccuracy ?? NaN, 4)} after ${epochs} | |`);
-      ratios.push(`${threads} thread(s): purenet / PyTorch = ${fmt(oursEpoch / torchEpoch)}x`);
+      // Each round's purenet run against the PyTorch run right after it: the machine drifts
+      // between rounds (it is a shared VM), so the spread of these says how far one ratio goes.
+      const paired = ours.slice(0, theirs.length).map((o, r) => median(steady(o.epochSeconds)) / median(steady(theirs[r].epochSeconds)));
+      ratios.push(`${threads} thread(s): purenet / PyTorch = ${fmt(oursEpoch / torchEpoch)}x (per round, paired: ${paired.map((x) => fmt(x)).join(', ')})`);
     }
     ratios.push(`RSS per epoch, ${threads} thread(s), last round (MB): ${last.rssMbPerEpoch.map((m) => fmt(m, 0)).join(', ')}`);
     results.push({ threads, ours, theirs });
