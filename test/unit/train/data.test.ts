@@ -77,6 +77,18 @@ describe('shuffledBatches', () => {
     );
   });
 
+  it('fills large batches entirely (their arrays may start as uninitialised memory): every float is its row\'s', () => {
+    // 64 features × 300 rows = 19,200 floats per batch, past the size where Node's uninitialised allocator is used.
+    const [n, features] = [300, 64];
+    const data = dataset({ features: Float32Array.from({ length: n * features }, (_, j) => j + 1), featureShape: [features], labels: new Int32Array(n) });
+    for (const batch of shuffledBatches(data, n, key(3))) {
+      expect(batch.x.length).toBe(n * features);
+      batch.indices.forEach((index, row) => {
+        for (let c = 0; c < features; c++) expect(batch.x[row * features + c]).toBe(index * features + c + 1);
+      });
+    }
+  });
+
   it('is pure: the same key gives the same batches, also when iterated again', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), arbKey, (n, batchSize, k) => {
