@@ -12,7 +12,7 @@ import { createWasmMatmul, type WasmMatmul, type WasmMatmulBlocking, type WasmSi
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
 import { createThreadedWasmMatmul, lineGranule, rowSchedule, type ThreadedWasmMatmul, type ThreadedWasmMatmulOptions } from '../../../src/core/backend/wasm/threaded.js';
 import { browserWorkerSource, type ThreadSpawner } from '../../../src/core/backend/wasm/threads.js';
-import { caseData, type MatmulCase } from './reference.js';
+import { caseData, seededFloats, type MatmulCase } from './reference.js';
 
 const spawner = nodeThreadSpawner();
 const probe = spawner === undefined ? undefined : createThreadedWasmMatmul({ threads: 2, spawner });
@@ -213,5 +213,28 @@ describe('row schedule', () => {
         });
       },
     ));
+  });
+
+  it.skipIf(probe === undefined)('gives each thread whole cache lines of C when a product runs as Cᵀ (rows per thread in 16s)', async () => {
+    // Workers that spin between jobs, so that they take part in these short back-to-back products.
+    const kernel = createThreadedWasmMatmul({ threads: 2, spawner: spawner as ThreadSpawner, minParallelFlops: 0, zeroSkipMinFlops: 0, spins: { worker: 1_000_000 } });
+    if (kernel === undefined) throw new Error('no threaded kernel');
+    try {
+      await kernel.ready();
+      // dZᵀ·X with X mostly +0: X is op(B), so the product runs as Cᵀ, 784 rows of 4 bytes apart in C.
+      const [k, m, n] = [128, 32, 784];
+      const dz = seededFloats(k * m, 1);
+      const x = seededFloats(k * n, 2).map((v, i) => (i % 5 === 0 ? v : 0));
+      // At least 30 calls, and on until the worker has taken part (a busy machine may keep it late).
+      for (let call = 0; call < 30 || (call < 300 && kernel.rowsBySlot()[1] === 0); call++) {
+        const before = kernel.rowsBySlot();
+        kernel.matmul(dz, x, m, k, n, true, false);
+        expect(kernel.lastSkip()).toBe('b');
+        kernel.rowsBySlot().forEach((rows, slot) => expect((rows - (before[slot] ?? 0)) % 16).toBe(0));
+      }
+      expect(kernel.rowsBySlot()[1]).toBeGreaterThan(0); // the worker did take part
+    } finally {
+      await kernel.close();
+    }
   });
 });
