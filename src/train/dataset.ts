@@ -10,8 +10,8 @@
  * const [fit, validation] = [take(train, 50000), drop(train, 50000)];
  */
 import { formatShape, InvalidArgumentError, sizeOf, type Shape } from '../core/index.js';
-import { zeroFilled } from '../core/backend/wasm/copy-out.js';
-import { nodeUninitializedAllocator } from '../core/backend/wasm/node-alloc.js';
+import { zeroFilled } from '../core/backend/copy-out.js';
+import { nodeUninitializedAllocator } from '../core/backend/node-alloc.js';
 
 /**
  * The gathered rows' array, which the gather fills entirely: uninitialised memory where Node

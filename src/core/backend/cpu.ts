@@ -17,8 +17,8 @@ import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
 import { nodeThreadSpawner } from './wasm/node-threads.js';
-import { nodeUninitializedAllocator } from './wasm/node-alloc.js';
-import { zeroFilled } from './wasm/copy-out.js';
+import { nodeUninitializedAllocator } from './node-alloc.js';
+import { zeroFilled } from './copy-out.js';
 import { createThreadedWasmMatmul } from './wasm/threaded.js';
 
 export interface CpuBackendOptions {

@@ -7,10 +7,10 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { arrayBackend } from '../../../src/core/backend/array/array-backend.js';
 import { createWasmAdam } from '../../../src/core/backend/wasm/adam.js';
-import { zeroFilled, type Allocate } from '../../../src/core/backend/wasm/copy-out.js';
+import { zeroFilled, type Allocate } from '../../../src/core/backend/copy-out.js';
 import { createWasmElementwise } from '../../../src/core/backend/wasm/elementwise.js';
 import { createWasmMatmul, type WasmMatmul } from '../../../src/core/backend/wasm/matmul.js';
-import { minUninitializedFloats, nodeUninitializedAllocator } from '../../../src/core/backend/wasm/node-alloc.js';
+import { minUninitializedFloats, nodeUninitializedAllocator } from '../../../src/core/backend/node-alloc.js';
 import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
 import { createThreadedWasmMatmul } from '../../../src/core/backend/wasm/threaded.js';
 import { seededFloats } from './reference.js';

@@ -134,7 +134,7 @@ describe('wasm matmul module', () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const folder = new URL('../../../src/core/backend/wasm/', import.meta.url);
     const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.startsWith('node-'));
-    expect(readdirSync(folder).filter((name) => name.startsWith('node-'))).toEqual(['node-alloc.ts', 'node-threads.ts']);
+    expect(readdirSync(folder).filter((name) => name.startsWith('node-'))).toEqual(['node-threads.ts']);
     expect(sources).toEqual(expect.arrayContaining(['matmul.ts', 'sparse-rows.ts', 'sparse-path.ts', 'zero-skip.ts', 'elementwise.ts', 'adam.ts']));
     for (const name of sources) {
       const text = readFileSync(new URL(name, folder), 'utf8');

@@ -9,7 +9,7 @@
  * the composed formula to float32 rounding.
  */
 import type { AdamHyper } from '../backend.js';
-import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
+import { copyOut, zeroFilled, type Allocate } from '../copy-out.js';
 import { add, addF32x4, Code, divF32x4, encodeModule, get, i32, loadV128, mulF32x4, splatF32x4, sqrtF32x4, type Expr } from './emit.js';
 
 

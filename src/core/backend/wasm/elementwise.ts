@@ -19,7 +19,7 @@ import {
   i32, loadF32, loadF64, loadV128, ltS, mulF32x4, neF32x4, orV128, promoteF32, promoteLowF32x4, shl, shuffleF32,
   subF32x4, zeroV128,
 } from './emit.js';
-import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
+import { copyOut, zeroFilled, type Allocate } from '../copy-out.js';
 import { growMemory } from './matmul.js';
 
 const one: Expr = (c) => c.op(0xfd, 0x0c, ...Array.from({ length: 4 }, () => [0x00, 0x00, 0x80, 0x3f]).flat()); // f32x4 of 1.0

@@ -18,7 +18,7 @@
  * }
  */
 import { BackendError, ShapeError } from '../../errors.js';
-import { copyOut, zeroFilled, type Allocate } from './copy-out.js';
+import { copyOut, zeroFilled, type Allocate } from '../copy-out.js';
 import { encodeModule } from './emit.js';
 import { ACCUMULATE, ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, SCRATCH_TILE, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import { packFunction } from './pack.js';

@@ -13,7 +13,7 @@
  * await kernel?.close();
  */
 import { BackendError, InvalidArgumentError } from '../../errors.js';
-import { copyOut, zeroFilled } from './copy-out.js';
+import { copyOut, zeroFilled } from '../copy-out.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {

@@ -1,7 +1,7 @@
 /**
  * Node's side of the allocation seam (copy-out.ts): float32 arrays on uninitialised memory from
  * `Buffer.allocUnsafeSlow`, each on an ArrayBuffer of its own, for results that a copy fills
- * entirely. Fetched with `process.getBuiltinModule` (as node-threads.ts does), so this file loads
+ * entirely. Fetched with `process.getBuiltinModule` (as wasm/node-threads.ts does), so this file loads
  * harmlessly in a browser bundle and reports that it has nothing there.
  *
  * @internal
