@@ -5,7 +5,8 @@
  * epoch of each run is dropped as warm-up. Even so, changes under ~5% do not show here; judge
  * those with a microbenchmark of the code they touch, alternated across processes the same way.
  *
- * usage: node dist/bench/ab-epochs.js [--rounds N] [--threads N] [--epochs N] BUILD_A BUILD_B
+ * usage: node [NODE_FLAGS] dist/bench/ab-epochs.js [--rounds N] [--threads N] [--epochs N] BUILD_A BUILD_B
+ *   (node flags such as --single-threaded-gc pass on to both builds' runs)
  *   where a BUILD is the root of a `tsc -p tsconfig.build.json` output (the folder holding
  *   bench/epochs-child.js), e.g. a copy of dist/ made before a change. Keep the copies inside
  *   the project, so that they resolve its node_modules.
@@ -39,7 +40,7 @@ const epochs = flag('epochs', '3');
 const samples: number[][] = [[], []];
 for (let round = 0; round < rounds; round++) {
   children.forEach((child, which) => {
-    const run = spawnSync(process.execPath, [child, '--threads', threads, '--epochs', epochs], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+    const run = spawnSync(process.execPath, [...process.execArgv, child, '--threads', threads, '--epochs', epochs], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
     if (run.status !== 0) throw new Error(`ab-epochs: ${child} failed: ${(run.stderr || run.error?.message || '').trim()}`);
     const timing = JSON.parse(run.stdout.trim().split('\n').slice(-1)[0]) as { epochSeconds: number[] };
     samples[which].push(...timing.epochSeconds.slice(1));
