@@ -6,6 +6,13 @@
  * awaited, so a readback overlaps the next step instead of serialising the loop. A non-finite
  * loss stops the fold with a NonFiniteLossError.
  *
+ * On a backend that recycles buffers (`release` and `persist`, the cpu backend), fit releases the
+ * optimizer state and params of each step once nothing of its own needs them, so the state of
+ * the next step is written where the old one was instead of into fresh arrays. What it hands out
+ * (the callbacks' state and aux, the error's state, the result) is made durable first and never
+ * released. Only a loss function that keeps its `params` argument somewhere can notice: a
+ * released tensor makes every op throw.
+ *
  * @example
  * const { params: trained, history } = await fit({
  *   params, optimizer: adam({ lr: 1e-3 }), loss, train, batchSize: 64, epochs: 10, key: key(0), backend: cpu,
@@ -16,6 +23,7 @@ import { foldIn, InvalidArgumentError, item, split, type Backend, type Key, type
 import { batchCount, shuffledBatches, type HostBatch } from './batches.js';
 import type { Dataset, LabelArray } from './dataset.js';
 import { NonFiniteLossError } from './errors.js';
+import { durable, retire } from './state-memory.js';
 import { trainStep, type TrainState } from './step.js';
 import type { GradientTransformation } from './transform.js';
 
@@ -30,7 +38,7 @@ export interface StepInfo<P extends Tree, S, Aux> {
   /** The batch loss, read back as a float64 number. */
   readonly loss: number;
   readonly aux: Aux;
-  /** The state after this step's update. */
+  /** The state after this step's update (read it during the callback; it is copied when read). */
   readonly state: TrainState<P, S>;
 }
 
@@ -121,6 +129,11 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
   ) => { readonly state: TrainState<P, S>; readonly loss: Tensor; readonly aux: Aux };
 
   let state: TrainState<P, S> = { params, optState: options.optState ?? optimizer.init(params), step: startEpoch * batches };
+  // The caller's state is the caller's: only states fit made itself are released.
+  const initial = state;
+  const retireState = (old: TrainState<P, S>, newer: readonly TrainState<P, S>[]): void => {
+    if (old !== initial) retire(old, newer);
+  };
   const history: EpochRecord[] = [];
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     const [shuffleKey, stepKeys] = split(foldIn(key, epoch), 2);
@@ -139,12 +152,21 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
     const settle = async (pending: Pending): Promise<void> => {
       const loss = await pending.loss;
       if (!Number.isFinite(loss)) {
-        throw new NonFiniteLossError('fit', epoch, pending.before.step, pending.batchIndex, batches, loss, pending.before as TrainState<Tree, unknown>);
+        throw new NonFiniteLossError('fit', epoch, pending.before.step, pending.batchIndex, batches, loss, durable(pending.before) as TrainState<Tree, unknown>);
       }
       stepLosses[pending.batchIndex] = loss;
       weightedLoss += loss * pending.size;
       samples += pending.size;
-      await onStep?.({ epoch, step: pending.before.step, batchIndex: pending.batchIndex, batches, size: pending.size, loss, aux: pending.aux, state: pending.after });
+      if (onStep !== undefined) {
+        // The state is copied only if the callback reads it (most read the loss alone).
+        let after: TrainState<P, S> | undefined;
+        await onStep({
+          epoch, step: pending.before.step, batchIndex: pending.batchIndex, batches, size: pending.size, loss, aux: durable(pending.aux),
+          get state() {
+            return (after ??= durable(pending.after));
+          },
+        });
+      }
     };
 
     let pending: Pending | undefined;
@@ -154,16 +176,24 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
       const loss = item(result.loss);
       // If an earlier step throws, this readback is never awaited; mark its rejection handled.
       loss.catch(() => undefined);
-      if (pending !== undefined) await settle(pending);
+      if (pending !== undefined) {
+        await settle(pending);
+        retireState(pending.before, [pending.after, result.state]);
+      }
       pending = { loss, batchIndex, size: host.size, before: state, after: result.state, aux: result.aux };
       state = result.state;
       batchIndex++;
     }
-    if (pending !== undefined) await settle(pending);
+    if (pending !== undefined) {
+      await settle(pending);
+      retireState(pending.before, [pending.after]);
+    }
 
     const meanLoss = weightedLoss / samples;
-    const metrics = (await onEpoch?.({ epoch, loss: meanLoss, steps: batches, samples, state })) ?? {};
+    const metrics = (onEpoch === undefined ? undefined : await onEpoch({ epoch, loss: meanLoss, steps: batches, samples, state: durable(state) })) ?? {};
     history.push(Object.freeze({ epoch, loss: meanLoss, steps: batches, samples, stepLosses, metrics: Object.freeze({ ...metrics }) }));
   }
-  return { params: state.params, optState: state.optState, step: state.step, history };
+  const final = durable(state);
+  retireState(state, [final]);
+  return { params: final.params, optState: final.optState, step: final.step, history };
 }

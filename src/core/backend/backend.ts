@@ -1,9 +1,9 @@
 /**
  * The one seam between purenet's math and the machine. A backend owns opaque device buffers and
  * runs kernels on them. Kernels are dispatched synchronously and return new buffers (a buffer is
- * never written after it is returned), while reading a buffer back to the host is a Promise: a
- * WebGPU readback is asynchronous, a CPU readback resolves at once, and both go through the same
- * API.
+ * never written after it is returned; a released one is refused), while reading a buffer back to
+ * the host is a Promise: a WebGPU readback is asynchronous, a CPU readback resolves at once, and
+ * both go through the same API.
  */
 import type { Shape } from '../shape.js';
 
@@ -114,4 +114,17 @@ export interface Backend {
     hyper: AdamHyper,
     param?: DeviceBuffer,
   ): { readonly result: DeviceBuffer; readonly mu: DeviceBuffer; readonly nu: DeviceBuffer };
+
+  /**
+   * Optional: the caller will never use `x` again, so the backend may recycle its memory now
+   * (the cpu backend does for the results `adamStep` keeps in its arena, gpujs for device memory).
+   * Any method given a released buffer afterwards throws a BackendError.
+   */
+  release?(x: DeviceBuffer): void;
+  /**
+   * Optional: a buffer holding `x`'s values that stays valid whatever is released later (`x`
+   * itself when the backend never recycles it). fit, which releases the optimizer state of the
+   * steps it has finished with (on backends with both methods), hands its callers such buffers.
+   */
+  persist?(x: DeviceBuffer): DeviceBuffer;
 }

@@ -12,7 +12,7 @@ import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
 import type { Backend, DeviceBuffer } from './backend.js';
 import { sizeOf } from '../shape.js';
-import { createWasmAdam } from './wasm/adam.js';
+import { createWasmAdam, type WasmAdam } from './wasm/adam.js';
 import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
@@ -106,7 +106,47 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     const byColumn = op === 'sum' && axes.length === 1 && axes[0] === 0 && shape.length >= 1 && asF32(x).length >= minWasmElements;
     return byColumn ? asBuffer(elementwise.sumColumns(asF32(x), shape[0], columns)) : backend.reduce(op, x, shape, axes);
   };
-  return { ...backend, binary, reduce, adamStep, close: async () => wasm?.close() };
+  const released = wasmAdam === undefined ? undefined : checkedAgainst(wasmAdam);
+  return {
+    ...backend, binary, reduce, adamStep,
+    ...(released === undefined ? {} : released({ ...backend, binary, reduce, adamStep })),
+    close: async () => wasm?.close(),
+  };
+};
+
+/**
+ * Adam's results live in its arena until released (wasm/arena.ts): every method refuses a
+ * released buffer, with a BackendError naming it, before it could read recycled memory.
+ */
+const checkedAgainst = (adam: WasmAdam) => (b: Backend): Omit<Backend, 'name' | 'dtype' | 'description'> => {
+  const live = (api: string, ...xs: readonly (DeviceBuffer | undefined)[]): void => {
+    for (const x of xs) if (x !== undefined) adam.check(api, asF32(x));
+  };
+  return {
+    upload: b.upload,
+    fill: b.fill,
+    download: (x, shape) => {
+      try {
+        live('download', x);
+      } catch (error) {
+        return Promise.reject(error); // a readback fails as a Promise, as on every backend
+      }
+      return b.download(x, shape);
+    },
+    unary: (op, x, shape) => (live(op, x), b.unary(op, x, shape)),
+    binary: (op, x, xShape, y, yShape, outShape) => (live(op, x, y), b.binary(op, x, xShape, y, yShape, outShape)),
+    reduce: (op, x, shape, axes) => (live(op, x), b.reduce(op, x, shape, axes)),
+    broadcastTo: (x, shape, outShape) => (live('broadcastTo', x), b.broadcastTo(x, shape, outShape)),
+    transpose: (x, shape, perm) => (live('transpose', x), b.transpose(x, shape, perm)),
+    concat: (inputs, axis, outShape) => (live('concat', ...inputs.map((input) => input.buffer)), b.concat(inputs, axis, outShape)),
+    slice: (x, shape, begin, outShape) => (live('slice', x), b.slice(x, shape, begin, outShape)),
+    matmul: (x, y, spec, epilogue) => (live('matmul', x, y, epilogue?.bias), b.matmul(x, y, spec, epilogue)),
+    crossEntropy: (logits, n, c, targets) => (live('crossEntropy', logits), b.crossEntropy(logits, n, c, targets)),
+    crossEntropyBackward: (softmax, ct, n, c, targets) => (live('crossEntropy', softmax, ct), b.crossEntropyBackward(softmax, ct, n, c, targets)),
+    adamStep: b.adamStep,
+    release: (x) => adam.release([asF32(x)]),
+    persist: (x) => asBuffer(adam.persist(asF32(x))),
+  };
 };
 
 const asF32 = (x: DeviceBuffer): Float32Array => x as unknown as Float32Array;

@@ -1,12 +1,14 @@
 /**
- * The WebAssembly Adam sweep keeps the state it returns in its memory and, given exactly those
- * arrays back, reads them there instead of copying them in. That must never change a result: a
- * run of steps on one kernel gives bitwise what a fresh kernel (which copies everything in) gives
- * at each step, also when the caller goes back to older state, swaps mu and nu, interleaves several
- * parameters or sizes, and no input array is written.
+ * The WebAssembly Adam sweep keeps the state it returns in its memory: in its arena, handed out
+ * as views until released (arena.ts), or, when the arena is full, in a copying path that still
+ * recognises its own results. Neither may ever change a result: a run of steps on one kernel gives
+ * bitwise what a fresh copying kernel gives at each step, also when the caller goes back to older
+ * state, swaps mu and nu, interleaves several parameters or sizes, or releases old state so that
+ * its memory is reused; no input array is written; and a released array is refused, loudly.
  */
 import { describe, it, expect } from 'vitest';
-import { createWasmAdam } from '../../../src/core/backend/wasm/adam.js';
+import { BackendError } from '../../../src/core/errors.js';
+import { createWasmAdam, defaultArenaBytes } from '../../../src/core/backend/wasm/adam.js';
 import { seededFloats } from './reference.js';
 
 const hyper = { b1: 0.9, b2: 0.999, stepScale: -1e-3, epsScaled: 1e-8, applyFactor: 1 };
@@ -17,15 +19,18 @@ const suite = probe === undefined ? describe.skip : describe;
 type State = { p: Float32Array; mu: Float32Array; nu: Float32Array };
 const bits = (x: Float32Array): number[] => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
-suite('wasm adam residency', () => {
+suite.each([
+  ['the arena', defaultArenaBytes],
+  ['the copying path (no arena)', 0],
+] as const)('wasm adam residency, %s', (_, arenaBytes) => {
   const fresh = (g: Float32Array, s: State): State => {
-    const out = createWasmAdam()?.step(g, s.mu, s.nu, s.p, hyper);
+    const out = createWasmAdam(undefined, 0)?.step(g, s.mu, s.nu, s.p, hyper);
     if (out === undefined) throw new Error('wasm adam did not run');
     return { p: out.result, mu: out.mu, nu: out.nu };
   };
 
   it('gives a fresh kernel\'s bits step after step, for interleaved parameters of several sizes', () => {
-    const kernel = createWasmAdam();
+    const kernel = createWasmAdam(undefined, arenaBytes);
     const sizes = [5, 4, 1027, 5];
     let states: State[] = sizes.map((n, i) => ({ p: seededFloats(n, i), mu: new Float32Array(n), nu: new Float32Array(n) }));
     for (let step = 0; step < 6; step++) {
@@ -43,7 +48,7 @@ suite('wasm adam residency', () => {
   });
 
   it('is not fooled by older state, by swapped mu and nu, or by a copy of the state', () => {
-    const kernel = createWasmAdam();
+    const kernel = createWasmAdam(undefined, arenaBytes);
     const n = 9;
     const s0: State = { p: seededFloats(n, 1), mu: seededFloats(n, 2).map(Math.abs), nu: seededFloats(n, 3).map(Math.abs) };
     const run = (g: Float32Array, s: State): State => {
@@ -61,5 +66,74 @@ suite('wasm adam residency', () => {
       const expected = fresh(g, s);
       expect([bits(actual.p), bits(actual.mu), bits(actual.nu)]).toEqual([bits(expected.p), bits(expected.mu), bits(expected.nu)]);
     }
+  });
+});
+
+suite('wasm adam arena: release and persist', () => {
+  const step = (kernel: NonNullable<ReturnType<typeof createWasmAdam>>, g: Float32Array, s: State): State => {
+    const out = kernel.step(g, s.mu, s.nu, s.p, hyper);
+    if (out === undefined) throw new Error('wasm adam did not run');
+    return { p: out.result, mu: out.mu, nu: out.nu };
+  };
+  const start = (n: number, seed: number): State => ({ p: seededFloats(n, seed), mu: new Float32Array(n), nu: new Float32Array(n) });
+
+  it('recycles released state and still gives the copying path\'s bits, step after step', () => {
+    const kernel = createWasmAdam() as NonNullable<ReturnType<typeof createWasmAdam>>;
+    const copying = createWasmAdam(undefined, 0) as NonNullable<ReturnType<typeof createWasmAdam>>;
+    const sizes = [1027, 5, 1027];
+    let states = sizes.map((n, i) => start(n, i));
+    let expected = states;
+    let older: State[] = [];
+    const inUse: number[] = [];
+    for (let t = 0; t < 12; t++) {
+      const gs = sizes.map((n, i) => seededFloats(n, 50 * t + i));
+      const next = states.map((s, i) => step(kernel, gs[i], s));
+      expected = expected.map((s, i) => step(copying, gs[i], s));
+      next.forEach((s, i) => expect([bits(s.p), bits(s.mu), bits(s.nu)]).toEqual([bits(expected[i].p), bits(expected[i].mu), bits(expected[i].nu)]));
+      // As fit does: the state two steps back is released once the next one exists.
+      kernel.release(older.flatMap((s) => [s.p, s.mu, s.nu]));
+      older = states;
+      states = next;
+      inUse.push(kernel.residentBytes());
+    }
+    // Three states of every parameter at most (released regions are reused, not piled up).
+    const perState = sizes.reduce((total, n) => total + 3 * Math.ceil(n / 4) * 16, 0);
+    expect(Math.max(...inUse)).toBeLessThanOrEqual(3 * perState);
+    expect(inUse.slice(-4)).toEqual(Array(4).fill(inUse[inUse.length - 1]));
+  });
+
+  it('refuses a released array, naming the caller, and persist gives a copy that outlives the release', () => {
+    const kernel = createWasmAdam() as NonNullable<ReturnType<typeof createWasmAdam>>;
+    const n = 33;
+    const s1 = step(kernel, seededFloats(n, 1), start(n, 2));
+    const kept = kernel.persist(s1.p);
+    const keptBits = bits(kept);
+    expect(kept).not.toBe(s1.p);
+    expect(keptBits).toEqual(bits(s1.p));
+    const plain = seededFloats(n, 3);
+    expect(kernel.persist(plain)).toBe(plain); // not the arena's: nothing to copy
+    kernel.release([s1.p, s1.mu, s1.nu]);
+    kernel.release([s1.p]); // a second release is ignored
+    expect(() => kernel.check('matmul', s1.p)).toThrow(BackendError);
+    expect(() => kernel.check('matmul', s1.p)).toThrow(/matmul.*released/);
+    expect(() => step(kernel, seededFloats(n, 4), s1)).toThrow(/released/);
+    expect(() => kernel.persist(s1.mu)).toThrow(/released/);
+    // The released memory is reused by the next results; the persisted copy is untouched.
+    const s2 = step(kernel, seededFloats(n, 5), start(n, 6));
+    step(kernel, seededFloats(n, 7), s2);
+    expect(bits(kept)).toEqual(keptBits);
+    kernel.check('matmul', s2.p);
+  });
+
+  it('copies its results out when the arena is full, with the same bits', () => {
+    const small = createWasmAdam(undefined, 65536) as NonNullable<ReturnType<typeof createWasmAdam>>;
+    const copying = createWasmAdam(undefined, 0) as NonNullable<ReturnType<typeof createWasmAdam>>;
+    const n = 5000; // 20 KB a region: g, mu, nu, p and three results need 140 KB
+    const g = seededFloats(n, 8);
+    const out = step(small, g, start(n, 9));
+    const expected = step(copying, g, start(n, 9));
+    expect(small.residentBytes()).toBe(0);
+    expect(out.p.buffer.byteLength).toBe(4 * n); // an array of its own, not a view of the arena
+    expect([bits(out.p), bits(out.mu), bits(out.nu)]).toEqual([bits(expected.p), bits(expected.mu), bits(expected.nu)]);
   });
 });

@@ -1,15 +1,18 @@
 /**
  * The fused Adam sweep (Backend.adamStep, common case: no weight decay, parameter update applied)
  * as a WebAssembly SIMD kernel: four lanes of f32 arithmetic per instruction, where the JS loop
- * spends ~3 ns per element on scalar float64 division and square root. Inputs are copied into the
- * kernel's own memory and results copied out, so no caller array is ever written; the state a
- * step returns stays there too, and the next step finds it by identity (see createWasmAdam).
+ * spends ~3 ns per element on scalar float64 division and square root. No caller array is ever
+ * written. The results live in the kernel's arena (arena.ts) and are handed out as views of it, so
+ * the next step reads them in place and nothing is copied out; the caller recycles them with
+ * `release` (fit does, for the state of steps it has finished with). When the arena is full the
+ * results are copied out into fresh arrays instead (see createWasmAdam).
  *   mu' = mu b1 + g (1 - b1);  nu' = nu b2 + g^2 (1 - b2);  p' = p + ((mu' / (sqrt(nu') + eps)) stepScale) applyFactor
  * Arithmetic is float32 throughout (the JS kernel rounds only at the store), so results agree with
  * the composed formula to float32 rounding.
  */
 import type { AdamHyper } from '../backend.js';
 import { copyOut, zeroFilled, type Allocate } from '../copy-out.js';
+import { createArena, type Region } from './arena.js';
 import { add, addF32x4, Code, divF32x4, encodeModule, get, i32, loadV128, mulF32x4, splatF32x4, sqrtF32x4, type Expr } from './emit.js';
 
 
@@ -42,9 +45,24 @@ const adamFunction = () => {
 };
 
 export interface WasmAdam {
-  /** The sweep for float32 arrays of one length; undefined when the hyper-parameters need the general kernel. */
+  /**
+   * The sweep for float32 arrays of one length; undefined when the hyper-parameters need the
+   * general kernel. The three results are resident arrays of the kernel's arena (arena.ts) while
+   * it has room, fresh arrays otherwise; either way nothing ever writes them until `release`.
+   */
   step(g: Float32Array, mu: Float32Array, nu: Float32Array, p: Float32Array, hyper: AdamHyper): { result: Float32Array; mu: Float32Array; nu: Float32Array } | undefined;
+  /** The caller will not use these arrays again: resident ones are recycled, others ignored. */
+  release(arrays: readonly Float32Array[]): void;
+  /** Throws, naming `api`, if `x` is a released resident array. */
+  check(api: string, x: Float32Array): void;
+  /** `x` itself, or a fresh copy of a resident array (one that no release affects). */
+  persist(x: Float32Array): Float32Array;
+  /** Arena bytes held by live results. @internal For tests. */
+  residentBytes(): number;
 }
+
+/** The arena's size: the MLP's state for three steps (fit's working set) is ~7.5 MB. */
+export const defaultArenaBytes = 32 * 2 ** 20;
 
 /**
  * One parameter's home in the kernel's memory: two sets (parities) of p, mu, nu regions. A step
@@ -68,18 +86,79 @@ interface Resident {
 /** Past this many bytes of slots, they are all dropped and the next steps copy their state in again. */
 const maximumSlotBytes = 64 * 2 ** 20;
 
+type Sweep = (...args: number[]) => void;
+type Step = WasmAdam['step'];
+
 /**
- * The kernel, or undefined where WebAssembly SIMD does not validate. The p, mu and nu a step
- * returns are fresh arrays, and their bits also stay in the kernel's memory: when the next step is
- * given exactly those arrays (recognised by identity, in a WeakMap; they are backend buffers, which
- * nothing writes), it reads them there instead of copying 3 arrays in.
+ * The kernel, or undefined where WebAssembly SIMD does not validate. Results go to the arena
+ * (`arenaBytes`, fixed) while it has room: inputs that are its live arrays are read in place, the
+ * others copied in, and nothing is copied out. When it is full, the copying path below runs.
  */
-export const createWasmAdam = (allocate: Allocate = zeroFilled): WasmAdam | undefined => {
+export const createWasmAdam = (allocate: Allocate = zeroFilled, arenaBytes = defaultArenaBytes): WasmAdam | undefined => {
   const bytes = encodeModule([adamFunction()]);
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return undefined;
+  const module = new WebAssembly.Module(bytes);
+  const sweepOver = (memory: WebAssembly.Memory): Sweep => new WebAssembly.Instance(module, { env: { memory } }).exports.adam as Sweep;
+  const arena = createArena(arenaBytes);
+  if (arena === undefined) return undefined;
+  const sweep = sweepOver(arena.memory);
+  const copying = copyingStep(sweepOver, allocate);
+
+  const resident: Step = (g, mu, nu, p, h) => {
+    const n = g.length;
+    const taken: Region[] = [];
+    const temporaries: Region[] = [];
+    const take = (): Region | undefined => {
+      const region = arena.take(n);
+      if (region !== undefined) taken.push(region);
+      return region;
+    };
+    // An input already in the arena is read where it is; any other is copied into a temporary.
+    const place = (x: Float32Array): number | undefined => {
+      const home = arena.regionOf('adam', x, n);
+      if (home !== undefined) return home.at;
+      const region = take();
+      if (region === undefined) return undefined;
+      temporaries.push(region);
+      new Float32Array(arena.memory.buffer, region.at, n).set(x);
+      return region.at;
+    };
+    const inputs = [g, mu, nu, p].map(place);
+    const outputs = [take(), take(), take()];
+    const [gAt, muAt, nuAt, pAt] = inputs;
+    const [outAt, muOutAt, nuOutAt] = outputs.map((r) => r?.at);
+    if (gAt === undefined || muAt === undefined || nuAt === undefined || pAt === undefined || outAt === undefined || muOutAt === undefined || nuOutAt === undefined) {
+      taken.forEach((region) => arena.give(region));
+      return undefined;
+    }
+    sweep(gAt, muAt, nuAt, pAt, outAt, muOutAt, nuOutAt, outputs[0]?.bytes ?? 0, h.b1, 1 - h.b1, h.b2, 1 - h.b2, h.stepScale, h.epsScaled, h.applyFactor ?? 0);
+    temporaries.forEach((region) => arena.give(region));
+    const [result, muOut, nuOut] = outputs.map((region) => arena.view(region as Region, n));
+    return { result, mu: muOut, nu: nuOut };
+  };
+
+  return {
+    step: (g, mu, nu, p, h) => {
+      if ((h.coupledDecay ?? 0) !== 0 || (h.decoupledDecay ?? 0) !== 0 || h.applyFactor === undefined) return undefined;
+      for (const x of [g, mu, nu, p]) arena.regionOf('adam', x);
+      return resident(g, mu, nu, p, h) ?? copying(g, mu, nu, p, h);
+    },
+    release: (arrays) => arena.release(arrays),
+    check: (api, x) => void arena.regionOf(api, x),
+    persist: (x) => (arena.regionOf('persist', x) === undefined ? x : copyOut(x, allocate)),
+    residentBytes: () => arena.bytesInUse(),
+  };
+};
+
+/**
+ * The copying path, for when the arena is full: its own growable memory, results copied out into
+ * fresh arrays. The p, mu and nu a step returns also stay in its memory: when the next step is
+ * given exactly those arrays (recognised by identity, in a WeakMap; they are backend buffers,
+ * which nothing writes), it reads them there instead of copying 3 arrays in.
+ */
+const copyingStep = (sweepOver: (memory: WebAssembly.Memory) => Sweep, allocate: Allocate): Step => {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const adam = instance.exports.adam as (...args: number[]) => void;
+  const adam = sweepOver(memory);
   let resident = new WeakMap<Float32Array, Resident>();
   let gRegion = 0; // the gradient's region, at 0, as large as the largest parameter
   let next = 0; // first free byte after the slots
@@ -111,22 +190,19 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled): WasmAdam | unde
     return slot;
   };
 
-  return {
-    step: (g, mu, nu, p, h) => {
-      if ((h.coupledDecay ?? 0) !== 0 || (h.decoupledDecay ?? 0) !== 0 || h.applyFactor === undefined) return undefined;
-      const n = g.length;
-      const found = find(n, [p, mu, nu]);
-      const slot = found?.slot ?? newSlot(n);
-      const from: 0 | 1 = found?.parity ?? 0;
-      if (found === undefined) [p, mu, nu].forEach((source, k) => view(at(slot, 0, k as 0 | 1 | 2), n).set(source));
-      const to: 0 | 1 = from === 0 ? 1 : 0;
-      slot.generation[to]++;
-      view(0, n).set(g);
-      adam(0, at(slot, from, 1), at(slot, from, 2), at(slot, from, 0), at(slot, to, 0), at(slot, to, 1), at(slot, to, 2), regionBytes(n),
-        h.b1, 1 - h.b1, h.b2, 1 - h.b2, h.stepScale, h.epsScaled, h.applyFactor);
-      const [result, muOut, nuOut] = ([0, 1, 2] as const).map((k) => copyOut(view(at(slot, to, k), n), allocate));
-      ([result, muOut, nuOut] as const).forEach((x, role) => resident.set(x, { slot, parity: to, generation: slot.generation[to], role: role as 0 | 1 | 2 }));
-      return { result, mu: muOut, nu: nuOut };
-    },
+  return (g, mu, nu, p, h) => {
+    const n = g.length;
+    const found = find(n, [p, mu, nu]);
+    const slot = found?.slot ?? newSlot(n);
+    const from: 0 | 1 = found?.parity ?? 0;
+    if (found === undefined) [p, mu, nu].forEach((source, k) => view(at(slot, 0, k as 0 | 1 | 2), n).set(source));
+    const to: 0 | 1 = from === 0 ? 1 : 0;
+    slot.generation[to]++;
+    view(0, n).set(g);
+    adam(0, at(slot, from, 1), at(slot, from, 2), at(slot, from, 0), at(slot, to, 0), at(slot, to, 1), at(slot, to, 2), regionBytes(n),
+      h.b1, 1 - h.b1, h.b2, 1 - h.b2, h.stepScale, h.epsScaled, h.applyFactor ?? 0);
+    const [result, muOut, nuOut] = ([0, 1, 2] as const).map((k) => copyOut(view(at(slot, to, k), n), allocate));
+    ([result, muOut, nuOut] as const).forEach((x, role) => resident.set(x, { slot, parity: to, generation: slot.generation[to], role: role as 0 | 1 | 2 }));
+    return { result, mu: muOut, nu: nuOut };
   };
 };
