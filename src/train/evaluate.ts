@@ -1,7 +1,9 @@
 /**
  * Evaluation as a fold over sequential batches: predict each batch on the backend, read the
  * outputs back, and fold accuracy (for integer class labels) and, when a loss is given, the
- * sample-weighted mean loss. Nothing is differentiated and no parameter changes.
+ * sample-weighted mean loss. Nothing is differentiated and no parameter changes. The input
+ * tensors evaluate uploads are its own: it releases them (Backend.release) once their outputs are
+ * read back, so `predict` must not keep them.
  *
  * @example
  * const { accuracy, loss } = await evaluate((x) => model.apply(params, x), test, 1000, cpu, {
@@ -12,6 +14,7 @@ import { InvalidArgumentError, tensor, toArray, type Backend, type Tensor } from
 import { sequentialBatches, type HostBatch } from './batches.js';
 import type { Dataset, LabelArray } from './dataset.js';
 import { accuracy, meanLoss } from './metrics.js';
+import { retire } from './state-memory.js';
 
 export interface EvaluateOptions<L extends LabelArray> {
   /** The batch loss from the predictions: a scalar batch mean, or per-example values `[B]`. */
@@ -31,6 +34,8 @@ interface Outputs {
   readonly labels: LabelArray;
   readonly output: Promise<Float32Array | Float64Array> | undefined;
   readonly loss: Promise<Float32Array | Float64Array> | undefined;
+  /** The batch's input, evaluate's own: released once its outputs are read back. */
+  readonly x: Tensor;
 }
 
 export const evaluate = async <L extends LabelArray>(
@@ -51,12 +56,15 @@ export const evaluate = async <L extends LabelArray>(
       else if (values.length === batch.size) for (const value of values) losses = meanLoss.step(losses, { loss: value, count: 1 });
       else throw new InvalidArgumentError('evaluate', `expected the loss to be a scalar or [${batch.size}] per-example values, got ${values.length} values`);
     }
+    retire(batch.x, []);
   };
   // The next batch is predicted before this one's readback is awaited (see fit.ts).
   let pending: Outputs | undefined;
   for (const batch of sequentialBatches(data, batchSize)) {
-    const output = predict(tensor(backend, batch.x, batch.xShape), batch);
+    const x = tensor(backend, batch.x, batch.xShape);
+    const output = predict(x, batch);
     const next: Outputs = {
+      x,
       size: batch.size,
       labels: batch.y,
       output: classification ? toArray(output) : undefined,

@@ -10,8 +10,8 @@
  * optimizer state and params of each step once nothing of its own needs them, so the state of
  * the next step is written where the old one was instead of into fresh arrays. What it hands out
  * (the callbacks' state and aux, the error's state, the result) is made durable first and never
- * released. Only a loss function that keeps its `params` argument somewhere can notice: a
- * released tensor makes every op throw.
+ * released. Each batch from `toBatch` is released after its step, too. Only a loss function or a
+ * `toBatch` that keeps its tensors somewhere can notice: a released tensor makes every op throw.
  *
  * @example
  * const { params: trained, history } = await fit({
@@ -172,7 +172,10 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
     let pending: Pending | undefined;
     let batchIndex = 0;
     for (const host of shuffledBatches(train, batchSize, shuffleKey, { dropLast })) {
-      const result = step(state, toBatch(host, backend, foldIn(stepKeys, batchIndex)));
+      const batch = toBatch(host, backend, foldIn(stepKeys, batchIndex));
+      const result = step(state, batch);
+      // The batch was this step's alone (what the step returns keeps what it holds of it).
+      retire(batch, [result.state, result.loss, result.aux]);
       const loss = item(result.loss);
       // If an earlier step throws, this readback is never awaited; mark its rejection handled.
       loss.catch(() => undefined);

@@ -12,14 +12,16 @@ import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
 import type { Backend, DeviceBuffer } from './backend.js';
 import { sizeOf } from '../shape.js';
-import { createWasmAdam, type WasmAdam } from './wasm/adam.js';
+import { createWasmAdam, defaultArenaBytes, type AdamHome } from './wasm/adam.js';
+import type { Arena } from './wasm/arena.js';
+import type { Allocate } from './copy-out.js';
 import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
 import { nodeThreadSpawner } from './wasm/node-threads.js';
-import { nodeUninitializedAllocator } from './node-alloc.js';
+import { minUninitializedFloats, nodeUninitializedAllocator } from './node-alloc.js';
 import { zeroFilled } from './copy-out.js';
-import { createThreadedWasmMatmul } from './wasm/threaded.js';
+import { createThreadedWasmMatmul, type ThreadedHome } from './wasm/threaded.js';
 
 export interface CpuBackendOptions {
   /** Matmul kernel family: 'auto' (wasm when available), 'wasm' (required), or 'js' (portable loops). */
@@ -83,8 +85,11 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     allocate,
     matmul,
   });
-  // Adam's sweep in WebAssembly SIMD where it validates (the common case: no decay, update applied).
-  const wasmAdam = kernel === undefined ? undefined : createWasmAdam(allocate);
+  // Adam's sweep in WebAssembly SIMD where it validates (the common case: no decay, update applied),
+  // its results in an arena: the threaded kernel's when there is one, so that products read them
+  // in place (large uploads go there too), else one of its own.
+  const home = wasm?.home;
+  const wasmAdam = kernel === undefined ? undefined : createWasmAdam(allocate, home ?? defaultArenaBytes);
   const generalAdam = backend.adamStep;
   const adamStep: Backend['adamStep'] =
     wasmAdam === undefined || generalAdam === undefined
@@ -106,24 +111,33 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     const byColumn = op === 'sum' && axes.length === 1 && axes[0] === 0 && shape.length >= 1 && asF32(x).length >= minWasmElements;
     return byColumn ? asBuffer(elementwise.sumColumns(asF32(x), shape[0], columns)) : backend.reduce(op, x, shape, axes);
   };
-  const released = wasmAdam === undefined ? undefined : checkedAgainst(wasmAdam);
+  const arenas = [...(wasmAdam === undefined ? [] : [wasmAdam.arena]), ...(home === undefined ? [] : [home.uploads])];
+  const released = arenas.length === 0 ? undefined : checkedAgainst(arenas, allocate);
+  const upload: Backend['upload'] = home === undefined ? backend.upload : (values, shape) => {
+    const region = values.length >= minUninitializedFloats ? home.uploads.take(values.length) : undefined;
+    if (region === undefined) return backend.upload(values, shape);
+    const x = home.uploads.view(region, values.length);
+    x.set(values);
+    return asBuffer(x);
+  };
   return {
     ...backend, binary, reduce, adamStep,
-    ...(released === undefined ? {} : released({ ...backend, binary, reduce, adamStep })),
+    ...(released === undefined ? {} : released({ ...backend, upload, binary, reduce, adamStep })),
     close: async () => wasm?.close(),
   };
 };
 
 /**
- * Adam's results live in its arena until released (wasm/arena.ts): every method refuses a
- * released buffer, with a BackendError naming it, before it could read recycled memory.
+ * Adam's results, and large uploads with threads, live in arenas until released (wasm/arena.ts):
+ * every method refuses a released buffer, with a BackendError naming it, before it could read
+ * recycled memory.
  */
-const checkedAgainst = (adam: WasmAdam) => (b: Backend): Omit<Backend, 'name' | 'dtype' | 'description'> => {
+const checkedAgainst = (arenas: readonly Arena[], allocate: Allocate) => (b: Backend): Omit<Backend, 'name' | 'dtype' | 'description'> => {
   const live = (api: string, ...xs: readonly (DeviceBuffer | undefined)[]): void => {
-    for (const x of xs) if (x !== undefined) adam.check(api, asF32(x));
+    for (const x of xs) if (x !== undefined) for (const arena of arenas) arena.check(api, asF32(x));
   };
   return {
-    upload: b.upload,
+    upload: b.upload, // large uploads go to the arena (threads): fit releases each batch after its step
     fill: b.fill,
     download: (x, shape) => {
       try {
@@ -144,8 +158,8 @@ const checkedAgainst = (adam: WasmAdam) => (b: Backend): Omit<Backend, 'name' | 
     crossEntropy: (logits, n, c, targets) => (live('crossEntropy', logits), b.crossEntropy(logits, n, c, targets)),
     crossEntropyBackward: (softmax, ct, n, c, targets) => (live('crossEntropy', softmax, ct), b.crossEntropyBackward(softmax, ct, n, c, targets)),
     adamStep: b.adamStep,
-    release: (x) => adam.release([asF32(x)]),
-    persist: (x) => asBuffer(adam.persist(asF32(x))),
+    release: (x) => arenas.forEach((arena) => arena.release([asF32(x)])),
+    persist: (x) => asBuffer(arenas.reduce((kept, arena) => arena.persist(kept, allocate), asF32(x))),
   };
 };
 
@@ -165,6 +179,8 @@ function checkThreads(threads: number | undefined, kernels: 'auto' | 'wasm' | 'j
 interface WasmKernel {
   readonly kernel: WasmMatmul;
   readonly threads: number;
+  /** The threaded kernel's arenas and Adam sweep (wasm/threaded.ts). */
+  readonly home?: ThreadedHome;
   close(): Promise<void>;
 }
 
@@ -180,8 +196,8 @@ function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOp
   const spawner = nodeThreadSpawner();
   const wanted = threads ?? Math.min(maximumDefaultThreads, spawner?.cores ?? 1);
   if (wanted === 1) return singleThread(createWasmMatmul(prefer));
-  const threaded = spawner === undefined ? undefined : createThreadedWasmMatmul({ threads: wanted, spawner, ...prefer });
-  if (threaded !== undefined) return { kernel: threaded, threads: threaded.threads, close: () => threaded.close() };
+  const threaded = spawner === undefined ? undefined : createThreadedWasmMatmul({ threads: wanted, spawner, ...prefer, arenaBytes: defaultArenaBytes });
+  if (threaded !== undefined) return { kernel: threaded, threads: threaded.threads, home: threaded.home, close: () => threaded.close() };
   if (threads !== undefined) {
     const why = spawner === undefined ? 'cannot start worker threads (Node ≥ 20.16 has them)' : 'has no WebAssembly SIMD with shared memory';
     throw new BackendError('cpuBackend', `threads: ${threads} requested, but this runtime ${why}; use threads: 1`);

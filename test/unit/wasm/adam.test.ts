@@ -91,10 +91,10 @@ suite('wasm adam arena: release and persist', () => {
       expected = expected.map((s, i) => step(copying, gs[i], s));
       next.forEach((s, i) => expect([bits(s.p), bits(s.mu), bits(s.nu)]).toEqual([bits(expected[i].p), bits(expected[i].mu), bits(expected[i].nu)]));
       // As fit does: the state two steps back is released once the next one exists.
-      kernel.release(older.flatMap((s) => [s.p, s.mu, s.nu]));
+      kernel.arena.release(older.flatMap((s) => [s.p, s.mu, s.nu]));
       older = states;
       states = next;
-      inUse.push(kernel.residentBytes());
+      inUse.push(kernel.arena.bytesInUse());
     }
     // Three states of every parameter at most (released regions are reused, not piled up).
     const perState = sizes.reduce((total, n) => total + 3 * Math.ceil(n / 4) * 16, 0);
@@ -106,23 +106,23 @@ suite('wasm adam arena: release and persist', () => {
     const kernel = createWasmAdam() as NonNullable<ReturnType<typeof createWasmAdam>>;
     const n = 33;
     const s1 = step(kernel, seededFloats(n, 1), start(n, 2));
-    const kept = kernel.persist(s1.p);
+    const kept = kernel.arena.persist(s1.p, (n) => new Float32Array(n));
     const keptBits = bits(kept);
     expect(kept).not.toBe(s1.p);
     expect(keptBits).toEqual(bits(s1.p));
     const plain = seededFloats(n, 3);
-    expect(kernel.persist(plain)).toBe(plain); // not the arena's: nothing to copy
-    kernel.release([s1.p, s1.mu, s1.nu]);
-    kernel.release([s1.p]); // a second release is ignored
-    expect(() => kernel.check('matmul', s1.p)).toThrow(BackendError);
-    expect(() => kernel.check('matmul', s1.p)).toThrow(/matmul.*released/);
+    expect(kernel.arena.persist(plain, (n) => new Float32Array(n))).toBe(plain); // not the arena's: nothing to copy
+    kernel.arena.release([s1.p, s1.mu, s1.nu]);
+    kernel.arena.release([s1.p]); // a second release is ignored
+    expect(() => kernel.arena.check('matmul', s1.p)).toThrow(BackendError);
+    expect(() => kernel.arena.check('matmul', s1.p)).toThrow(/matmul.*released/);
     expect(() => step(kernel, seededFloats(n, 4), s1)).toThrow(/released/);
-    expect(() => kernel.persist(s1.mu)).toThrow(/released/);
+    expect(() => kernel.arena.persist(s1.mu, (n) => new Float32Array(n))).toThrow(/released/);
     // The released memory is reused by the next results; the persisted copy is untouched.
     const s2 = step(kernel, seededFloats(n, 5), start(n, 6));
     step(kernel, seededFloats(n, 7), s2);
     expect(bits(kept)).toEqual(keptBits);
-    kernel.check('matmul', s2.p);
+    kernel.arena.check('matmul', s2.p);
   });
 
   it('copies its results out when the arena is full, with the same bits', () => {
@@ -132,7 +132,7 @@ suite('wasm adam arena: release and persist', () => {
     const g = seededFloats(n, 8);
     const out = step(small, g, start(n, 9));
     const expected = step(copying, g, start(n, 9));
-    expect(small.residentBytes()).toBe(0);
+    expect(small.arena.bytesInUse()).toBe(0);
     expect(out.p.buffer.byteLength).toBe(4 * n); // an array of its own, not a view of the arena
     expect([bits(out.p), bits(out.mu), bits(out.nu)]).toEqual([bits(expected.p), bits(expected.mu), bits(expected.nu)]);
   });

@@ -77,3 +77,44 @@ describe.each(cases)('resident operands, $name', ({ make: factory }) => {
     }
   });
 });
+
+describe.runIf(spawner !== undefined && cases.length > 0)('operands at home in the threaded kernel\'s arenas', () => {
+  it('are read where they are, with the bits of copied operands, whatever mix of pooled, home and repeated arrays', () => {
+    const threaded = createThreadedWasmMatmul({ ...base, residentOperands: true, threads: 2, spawner: spawner as NonNullable<typeof spawner>, minParallelFlops: 0, arenaBytes: 1 << 20 });
+    const plain = make((resident) => createWasmMatmul({ ...base, residentOperands: resident }), false);
+    if (threaded === undefined) throw new Error('no threaded kernel');
+    made.push(threaded);
+    const home = threaded.home;
+    if (home === undefined) throw new Error('no arenas');
+    // A pool of d×d matrices, each either a fresh array or a view in one of the two arenas.
+    const step = fc.record({ left: fc.nat(5), right: fc.nat(5), transA: fc.boolean(), transB: fc.boolean() });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.array(step, { minLength: 1, maxLength: 10 }), fc.nat(1000), (d, steps, seed) => {
+      const pool = [0, 1, 2, 3, 4, 5].map((i) => {
+        const values = floats(d * d, seed + i, i % 2 === 0);
+        const arena = i < 2 ? undefined : i < 4 ? home.arena : home.uploads;
+        const region = arena?.take(d * d);
+        if (arena === undefined || region === undefined) return values;
+        const view = arena.view(region, d * d);
+        view.set(values);
+        return view;
+      });
+      for (const { left, right, transA, transB } of steps) {
+        const [a, b] = [pool[left], pool[right]];
+        expect(bits(threaded.matmul(a, b, d, d, d, transA, transB))).toEqual(bits(plain.matmul(a, b, d, d, d, transA, transB)));
+      }
+      home.arena.release(pool);
+      home.uploads.release(pool);
+      expect(home.arena.bytesInUse() + home.uploads.bytesInUse()).toBe(0);
+    }), { numRuns: 40 });
+  });
+
+  it('refuses an arena operand that was released', () => {
+    const threaded = createThreadedWasmMatmul({ ...base, threads: 2, spawner: spawner as NonNullable<typeof spawner>, minParallelFlops: 0, arenaBytes: 65536 });
+    if (threaded?.home === undefined) throw new Error('no arenas');
+    made.push(threaded);
+    const { uploads } = threaded.home;
+    const x = uploads.view(uploads.take(64) as NonNullable<ReturnType<typeof uploads.take>>, 64);
+    uploads.release([x]);
+    expect(() => threaded.matmul(x, new Float32Array(64), 8, 8, 8, false, false)).toThrow(/matmul: .*released/);
+  });
+});

@@ -12,12 +12,12 @@
  */
 import type { AdamHyper } from '../backend.js';
 import { copyOut, zeroFilled, type Allocate } from '../copy-out.js';
-import { createArena, type Region } from './arena.js';
+import { createArena, type Arena, type Region } from './arena.js';
 import { add, addF32x4, Code, divF32x4, encodeModule, get, i32, loadV128, mulF32x4, splatF32x4, sqrtF32x4, type Expr } from './emit.js';
 
 
-/** adam(g, mu, nu, p, out, muOut, nuOut: byte offsets; bytes: multiple of 16; b1, c1, b2, c2, stepScale, eps, applyFactor). */
-const adamFunction = () => {
+/** adam(g, mu, nu, p, out, muOut, nuOut: byte offsets; bytes: multiple of 16; b1, c1, b2, c2, stepScale, eps, applyFactor). @internal */
+export const adamFunction = () => {
   const params = ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32'] as const;
   const code = new Code(params);
   const [g, mu, nu, p, out, muOut, nuOut, bytes] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => code.param(i));
@@ -51,14 +51,8 @@ export interface WasmAdam {
    * it has room, fresh arrays otherwise; either way nothing ever writes them until `release`.
    */
   step(g: Float32Array, mu: Float32Array, nu: Float32Array, p: Float32Array, hyper: AdamHyper): { result: Float32Array; mu: Float32Array; nu: Float32Array } | undefined;
-  /** The caller will not use these arrays again: resident ones are recycled, others ignored. */
-  release(arrays: readonly Float32Array[]): void;
-  /** Throws, naming `api`, if `x` is a released resident array. */
-  check(api: string, x: Float32Array): void;
-  /** `x` itself, or a fresh copy of a resident array (one that no release affects). */
-  persist(x: Float32Array): Float32Array;
-  /** Arena bytes held by live results. @internal For tests. */
-  residentBytes(): number;
+  /** Where the results live: release them there (fit does), check and persist them. */
+  readonly arena: Arena;
 }
 
 /** The arena's size: the MLP's state for three steps (fit's working set) is ~7.5 MB. */
@@ -86,22 +80,34 @@ interface Resident {
 /** Past this many bytes of slots, they are all dropped and the next steps copy their state in again. */
 const maximumSlotBytes = 64 * 2 ** 20;
 
-type Sweep = (...args: number[]) => void;
+/** The sweep, bound to one memory (adamFunction's parameters). @internal */
+export type AdamSweep = (...args: number[]) => void;
 type Step = WasmAdam['step'];
 
 /**
- * The kernel, or undefined where WebAssembly SIMD does not validate. Results go to the arena
- * (`arenaBytes`, fixed) while it has room: inputs that are its live arrays are read in place, the
- * others copied in, and nothing is copied out. When it is full, the copying path below runs.
+ * Where the results live: an arena and the sweep instantiated over its memory. The threaded
+ * matmul offers one in its shared memory, so that the next forward reads the new weights in place.
  */
-export const createWasmAdam = (allocate: Allocate = zeroFilled, arenaBytes = defaultArenaBytes): WasmAdam | undefined => {
+export interface AdamHome {
+  readonly arena: Arena;
+  readonly sweep: AdamSweep;
+}
+
+/**
+ * The kernel, or undefined where WebAssembly SIMD does not validate. Results go to the arena
+ * (`home`'s, or one of `defaultArenaBytes` of its own; a number is that size, 0 for none) while it
+ * has room: inputs that are its live arrays are read in place, the others copied in, and nothing
+ * is copied out. When it is full, the copying path below runs.
+ */
+export const createWasmAdam = (allocate: Allocate = zeroFilled, home: AdamHome | number = defaultArenaBytes): WasmAdam | undefined => {
   const bytes = encodeModule([adamFunction()]);
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return undefined;
   const module = new WebAssembly.Module(bytes);
-  const sweepOver = (memory: WebAssembly.Memory): Sweep => new WebAssembly.Instance(module, { env: { memory } }).exports.adam as Sweep;
-  const arena = createArena(arenaBytes);
-  if (arena === undefined) return undefined;
-  const sweep = sweepOver(arena.memory);
+  const sweepOver = (memory: WebAssembly.Memory): AdamSweep => new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamSweep;
+  const own = typeof home === 'number' ? createArena(home) : home.arena;
+  if (own === undefined) return undefined;
+  const arena = own;
+  const sweep = typeof home === 'number' ? sweepOver(arena.memory) : home.sweep;
   const copying = copyingStep(sweepOver, allocate);
 
   const resident: Step = (g, mu, nu, p, h) => {
@@ -143,10 +149,7 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled, arenaBytes = def
       for (const x of [g, mu, nu, p]) arena.regionOf('adam', x);
       return resident(g, mu, nu, p, h) ?? copying(g, mu, nu, p, h);
     },
-    release: (arrays) => arena.release(arrays),
-    check: (api, x) => void arena.regionOf(api, x),
-    persist: (x) => (arena.regionOf('persist', x) === undefined ? x : copyOut(x, allocate)),
-    residentBytes: () => arena.bytesInUse(),
+    arena,
   };
 };
 
@@ -156,7 +159,7 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled, arenaBytes = def
  * given exactly those arrays (recognised by identity, in a WeakMap; they are backend buffers,
  * which nothing writes), it reads them there instead of copying 3 arrays in.
  */
-const copyingStep = (sweepOver: (memory: WebAssembly.Memory) => Sweep, allocate: Allocate): Step => {
+const copyingStep = (sweepOver: (memory: WebAssembly.Memory) => AdamSweep, allocate: Allocate): Step => {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const adam = sweepOver(memory);
   let resident = new WeakMap<Float32Array, Resident>();

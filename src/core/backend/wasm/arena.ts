@@ -37,6 +37,10 @@ export interface Arena {
   regionOf(api: string, x: Float32Array, floats?: number): Region | undefined;
   /** Recycles the regions of these resident arrays (other arrays, and repeats, are ignored). */
   release(arrays: readonly Float32Array[]): void;
+  /** Throws, naming `api`, if `x` is a released array of this arena. */
+  check(api: string, x: Float32Array): void;
+  /** `x` itself, or a fresh copy (from `allocate`) of a live array of this arena. */
+  persist(x: Float32Array, allocate: (length: number) => Float32Array): Float32Array;
   /** Bytes handed out and not released (views and temporaries), for tests and benchmarks. */
   bytesInUse(): number;
 }
@@ -46,17 +50,20 @@ const vectorBytes = (floats: number): number => Math.ceil(floats / 4) * 16;
 
 /**
  * An arena of `bytes` (0: always full, for tests of the callers' other path), or undefined without
- * WebAssembly. Its memory is whole 64 KB pages, at least one (kernels import at least one).
+ * WebAssembly. By default it is a memory of its own, whole 64 KB pages, at least one (kernels
+ * import at least one). Given `within`, it is the range [base, base + bytes) of that memory
+ * instead, which its owner never uses otherwise; a shared memory's views survive its growth.
  */
-export function createArena(bytes: number): Arena | undefined {
+export function createArena(bytes: number, within?: { readonly memory: WebAssembly.Memory; readonly base: number }): Arena | undefined {
   if (typeof WebAssembly === 'undefined') return undefined;
   const pages = Math.max(1, Math.ceil(bytes / pageBytes));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const capacity = Math.floor(bytes / 16) * 16;
+  const memory = within?.memory ?? new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const base = within?.base ?? 0;
+  const capacity = base + Math.floor(bytes / 16) * 16;
   // Free regions by size: a model's leaves come in few sizes, so an exact fit is the common case.
   const free = new Map<number, Region[]>();
   const views = new WeakMap<Float32Array, { readonly region: Region; readonly generation: number }>();
-  let bump = 0;
+  let bump = base;
   let inUse = 0;
 
   const give = (region: Region): void => {
@@ -64,6 +71,15 @@ export function createArena(bytes: number): Arena | undefined {
     if (list === undefined) free.set(region.bytes, [region]);
     else list.push(region);
     inUse -= region.bytes;
+  };
+
+  const regionOf = (api: string, x: Float32Array, floats = x.length): Region | undefined => {
+    const entry = views.get(x);
+    if (entry === undefined) return undefined;
+    if (entry.generation !== entry.region.generation) {
+      throw new BackendError(api, `expected a live tensor, got one whose memory was released (fit recycles the optimizer state of steps it has finished with, and each batch after its step); copy what you keep, e.g. with toArray, while it is live`);
+    }
+    return x.length === floats ? entry.region : undefined;
   };
 
   return {
@@ -85,13 +101,13 @@ export function createArena(bytes: number): Arena | undefined {
       views.set(x, { region, generation: region.generation });
       return x;
     },
-    regionOf(api, x, floats = x.length) {
-      const entry = views.get(x);
-      if (entry === undefined) return undefined;
-      if (entry.generation !== entry.region.generation) {
-        throw new BackendError(api, `expected a live tensor, got one whose memory was released (fit recycles the optimizer state of steps it has finished with); copy what you keep, e.g. with toArray, while it is live`);
-      }
-      return x.length === floats ? entry.region : undefined;
+    regionOf,
+    check: (api, x) => void regionOf(api, x),
+    persist(x, allocate) {
+      if (regionOf('persist', x) === undefined) return x;
+      const copy = allocate(x.length);
+      copy.set(x);
+      return copy;
     },
     release(arrays) {
       for (const x of arrays) {

@@ -245,8 +245,13 @@ export const taker = (start: number): { take(bytes: number): number; end(): numb
  * layout: nothing creeps up the memory from call to call. @internal (shared with the threaded kernel)
  */
 export interface OperandCache {
-  /** The layout of a product from `start`, and which operands still need copying in. */
-  place(start: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number): {
+  /**
+   * The layout of a product from `start`, and which operands still need copying in. An operand
+   * for which `homeOf` gives an address (an arena's live array in this memory) is read there: it
+   * takes no room and no copy.
+   */
+  place(start: number, a: Float32Array, b: Float32Array, m: number, k: number, n: number,
+        homeOf?: (x: Float32Array, floats: number) => number | undefined): {
     readonly operands: Operands; readonly copyA: boolean; readonly copyB: boolean;
   };
   /** `kernels`' census, answering for the kept operand from its last count. */
@@ -259,19 +264,25 @@ export function operandCache(enabled: boolean): OperandCache {
   const remembered = (ptr: number, floats: number): Kept | undefined =>
     kept !== undefined && kept.at === ptr && kept.array.length === floats ? kept : undefined;
   return {
-    place(start, a, b, m, k, n) {
-      const hit = enabled && kept !== undefined && kept.at === start && (kept.array === a || kept.array === b) ? kept : undefined;
-      // The kept operand stays first; without a hit, A goes first and is the one kept. One array
-      // given as both operands is placed (and copied) once.
-      const bFirst = hit !== undefined && hit.array === b && hit.array !== a;
+    place(start, a, b, m, k, n, homeOf) {
+      const homeA = homeOf?.(a, m * k);
+      const homeB = a === b ? homeA : homeOf?.(b, k * n);
+      // Operands to place: not at home, and one array given as both operands is placed (and copied) once.
+      const placeA = homeA === undefined;
+      const placeB = homeB === undefined && a !== b;
+      const hit = enabled && kept !== undefined && kept.at === start && ((placeA && kept.array === a) || (placeB && kept.array === b)) ? kept : undefined;
+      // The kept operand stays first; without a hit, A goes first (if placed) and is the one kept.
+      const bFirst = placeB && (!placeA || (hit !== undefined && hit.array === b));
       const { take, end } = taker(start);
-      const first = take(4 * (bFirst ? k * n : m * k));
-      const second = a === b ? first : take(4 * (bFirst ? m * k : k * n));
-      const [aAt, bAt] = bFirst ? [second, first] : [first, second];
+      const first = bFirst ? b : placeA ? a : undefined;
+      const firstAt = first === undefined ? undefined : take(4 * (bFirst ? k * n : m * k));
+      const secondAt = bFirst ? (placeA ? take(4 * m * k) : undefined) : (placeB ? take(4 * k * n) : undefined);
+      const aAt = homeA ?? (bFirst ? secondAt : firstAt) as number;
+      const bAt = homeB ?? (a === b ? aAt : ((bFirst ? firstAt : secondAt) as number));
       const operands: Operands = { a: aAt, b: bAt, bias: take(4 * n), c: take(4 * m * n), end: end() };
-      kept = enabled ? hit ?? { array: a, at: aAt } : undefined;
-      const copyA = hit?.array !== a;
-      return { operands, copyA, copyB: a === b ? copyA : hit?.array !== b };
+      kept = !enabled ? undefined : hit ?? (first === undefined || firstAt === undefined ? undefined : { array: first, at: firstAt });
+      const copyA = placeA && hit?.array !== a;
+      return { operands, copyA, copyB: placeB ? hit?.array !== b : a === b && copyA };
     },
     census: (kernels) => ({
       zeros: (ptr, floats) => {

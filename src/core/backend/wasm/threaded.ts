@@ -14,6 +14,8 @@
  */
 import { BackendError, InvalidArgumentError } from '../../errors.js';
 import { copyOut, zeroFilled } from '../copy-out.js';
+import { adamFunction, type AdamHome, type AdamSweep } from './adam.js';
+import { createArena, type Arena } from './arena.js';
 import { encodeModule } from './emit.js';
 import { ADD_BIAS, APPLY_RELU, SCRATCH_BYTES, gemmBlockFunction, type WasmSimdFlavour } from './kernel.js';
 import {
@@ -36,6 +38,17 @@ export interface ThreadedWasmMatmul extends WasmMatmul {
   close(): Promise<void>;
   /** Rows of C each thread has computed (index 0: the caller). @internal For tests and benchmarks. */
   rowsBySlot(): number[];
+  /**
+   * @internal With `arenaBytes`: arenas in the shared memory (arena.ts), one for Adam's results
+   * (with Adam's sweep over it) and one for large uploads. Products read their live arrays where
+   * they are, without copying or placing them.
+   */
+  readonly home: ThreadedHome | undefined;
+}
+
+/** @internal */
+export interface ThreadedHome extends AdamHome {
+  readonly uploads: Arena;
 }
 
 /**
@@ -71,6 +84,8 @@ export interface ThreadedWasmMatmulOptions extends WasmMatmulOptions {
   readonly minParallelFlops?: number;
   /** @internal Busy-wait budgets, for the benchmark. */
   readonly spins?: Partial<SpinLimits>;
+  /** @internal Bytes of the shared memory kept for each of `home`'s two arenas; default 0 (none). */
+  readonly arenaBytes?: number;
 }
 
 /** Columns of op(B) per packing task: 64 columns × 256 k = 64 KB, small enough to spread. */
@@ -84,7 +99,7 @@ export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayB
     [
       gemmBlockFunction(flavour), packFunction(4), packFunction(8),
       workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6 }), serveFunction(3),
-      csrFunction(), sparseRowsFunction(7), rowTileFunction(flavour), zerosFunction(), finiteFunction(),
+      csrFunction(), sparseRowsFunction(7), rowTileFunction(flavour), zerosFunction(), finiteFunction(), adamFunction(),
     ],
     { shared: { maximumPages } },
   );
@@ -119,9 +134,21 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const spins = { ...defaultSpins, ...options.spins };
   const minParallelFlops = options.minParallelFlops ?? defaultMinParallelFlops;
   const fixed = planFixed(threads, blocking);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(fixed.end / 65536), maximum: maximumPages, shared: true });
+  // The arenas sit between the fixed areas and the operands, which alone grow the memory.
+  const arenaBytes = roundUp(options.arenaBytes ?? 0, 64);
+  const arenaBase = roundUp(fixed.end, 64);
+  const operandsStart = arenaBase + 2 * arenaBytes;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(operandsStart / 65536), maximum: maximumPages, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as unknown as Census & { work(control: number, slot: number): void };
+  const exports = instance.exports as unknown as Census & { work(control: number, slot: number): void; adam: AdamSweep };
+  const arenas = arenaBytes === 0 ? [] : [arenaBase, arenaBase + arenaBytes].map((base) => createArena(arenaBytes, { memory, base }) as Arena);
+  const homeOf = (x: Float32Array, floats: number): number | undefined => {
+    for (const arena of arenas) {
+      const at = arena.regionOf('matmul', x, floats)?.at;
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  };
   const { work } = exports;
   const skipFlops = zeroSkipFlops(options);
   const cache = operandCache(options.residentOperands === true);
@@ -147,6 +174,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     close: () => pool.close(),
     lastSkip: () => lastSkip,
     rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot + slot * slotCounterBytes) >> 2)),
+    home: arenas.length === 0 ? undefined : { arena: arenas[0], uploads: arenas[1], sweep: exports.adam },
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       if (2 * m * k * n < minParallelFlops || !pool.isOpen() || rowSchedule(Math.max(m, n), threads, blocking.mc).length < 3) {
@@ -154,7 +182,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         lastSkip = alone.lastSkip();
         return result;
       }
-      const { operands, copyA, copyB } = cache.place(fixed.end, a, b, m, k, n);
+      const { operands, copyA, copyB } = cache.place(operandsStart, a, b, m, k, n, homeOf);
       growMemory(memory, operands.end);
       const heap = new Float32Array(memory.buffer);
       if (copyA) heap.set(a, operands.a >> 2);
