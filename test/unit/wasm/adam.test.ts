@@ -9,6 +9,8 @@
 import { describe, it, expect } from 'vitest';
 import { BackendError } from '../../../src/core/errors.js';
 import { createWasmAdam, defaultArenaBytes } from '../../../src/core/backend/wasm/adam.js';
+import { nodeThreadSpawner } from '../../../src/core/backend/wasm/node-threads.js';
+import { createThreadedWasmMatmul } from '../../../src/core/backend/wasm/threaded.js';
 import { seededFloats } from './reference.js';
 
 const hyper = { b1: 0.9, b2: 0.999, stepScale: -1e-3, epsScaled: 1e-8, applyFactor: 1 };
@@ -135,5 +137,36 @@ suite('wasm adam arena: release and persist', () => {
     expect(small.arena.bytesInUse()).toBe(0);
     expect(out.p.buffer.byteLength).toBe(4 * n); // an array of its own, not a view of the arena
     expect([bits(out.p), bits(out.mu), bits(out.nu)]).toEqual([bits(expected.p), bits(expected.mu), bits(expected.nu)]);
+  });
+});
+
+const spawner = nodeThreadSpawner();
+describe.runIf(probe !== undefined && spawner !== undefined)('wasm adam in the threaded kernel\'s arena', () => {
+  it('shares large sweeps with the worker and gives the copying path\'s bits, in place across steps', async () => {
+    const threaded = createThreadedWasmMatmul({ threads: 2, spawner: spawner as NonNullable<typeof spawner>, arenaBytes: 8 << 20 });
+    try {
+      await threaded?.ready();
+      const home = threaded?.home;
+      if (home === undefined) throw new Error('no arenas');
+      const kernel = createWasmAdam(undefined, home) as NonNullable<ReturnType<typeof createWasmAdam>>;
+      const copying = createWasmAdam(undefined, 0) as NonNullable<ReturnType<typeof createWasmAdam>>;
+      for (const n of [100_003, 70_000, 13]) { // 400 KB and 280 KB sweeps are shared (chunks of 64 KB), 13 floats not
+        let s: State = { p: seededFloats(n, 1), mu: new Float32Array(n), nu: new Float32Array(n) };
+        let expected = s;
+        for (let t = 0; t < 3; t++) {
+          const g = seededFloats(n, 10 + t);
+          const out = kernel.step(g, s.mu, s.nu, s.p, hyper);
+          const ref = copying.step(g, expected.mu, expected.nu, expected.p, hyper);
+          if (out === undefined || ref === undefined) throw new Error('wasm adam did not run');
+          expect(out.result.buffer).toBe(home.arena.memory.buffer); // in the shared arena
+          expect([bits(out.result), bits(out.mu), bits(out.nu)]).toEqual([bits(ref.result), bits(ref.mu), bits(ref.nu)]);
+          home.arena.release([s.p, s.mu, s.nu]);
+          s = { p: out.result, mu: out.mu, nu: out.nu };
+          expected = { p: ref.result, mu: ref.mu, nu: ref.nu };
+        }
+      }
+    } finally {
+      await threaded?.close();
+    }
   });
 });

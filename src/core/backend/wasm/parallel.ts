@@ -22,7 +22,7 @@
 import {
   Code, type Expr, type FunctionDef, type Local,
   add, and, atomicAdd, atomicLoad, atomicNotify, atomicWait32, call, divU, eq, eqz, get, i32, i64,
-  loadI32, ltS, minS, mul, ne, or, select, sub, tee,
+  loadF32, loadI32, ltS, minS, mul, ne, or, select, sub, tee,
 } from './emit.js';
 import { ACCUMULATE, SCRATCH_BYTES } from './kernel.js';
 
@@ -55,6 +55,11 @@ export const Control = {
    */
   sparse: 292, listStride: 296, listsBase: 300, listsSlotStride: 304, cRow: 308, cColumn: 312, biasRow: 316, biasColumn: 320,
   /**
+   * 1 for an Adam job: each task sweeps one chunk of the parameter (adam.ts's function) with the
+   * arguments at `adamArgs` (AdamArgs offsets); 0 for a product.
+   */
+  kind: 324, adamArgs: 328,
+  /**
    * Rows of C computed, one word per slot, each on a cache line of its own (statistics for tests
    * and benchmarks; every row task writes its slot's); the block's last field.
    */
@@ -76,7 +81,14 @@ export interface KernelIndices {
   readonly pack8: number;
   readonly csr: number;
   readonly sparseRows: number;
+  readonly adam: number;
 }
+
+/**
+ * An Adam job's arguments, at Control.adamArgs: the byte addresses of g, mu, nu, p and the three
+ * results, the sweep's length and chunk in bytes (multiples of 16), then its seven f32 scalars.
+ */
+export const AdamArgs = { addresses: 0, bytes: 28, chunk: 32, scalars: 36, size: 64 } as const;
 
 /** Builds `work(control, slot)`: claims and runs tasks of the open job until none are left. */
 export function workFunction(kernels: KernelIndices): FunctionDef {
@@ -98,7 +110,15 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
   const packedBlock = (): Expr => add(param('bPack'), mul(mul(get(pc), param('ncRounded')), i32(4)));
   const blockDepth = (): Expr => minS(param('kcBlock'), sub(param('k'), get(pc)));
 
-  code.whileLoop(ltS(tee(task, atomicAdd(get(control), i32(1), Control.next)), get(tasks)), (body) => {
+  code.whileLoop(ltS(tee(task, atomicAdd(get(control), i32(1), Control.next)), get(tasks)), (job) => job.ifThen(eq(param('kind'), i32(1)), (adam) => {
+    // Adam task: chunk `task` of the sweep; every element gets the same operations whoever runs it.
+    const args = param('adamArgs');
+    adam.set(first, mul(get(task), loadI32(args, AdamArgs.chunk)));
+    adam.set(width, minS(loadI32(args, AdamArgs.chunk), sub(loadI32(args, AdamArgs.bytes), get(first))));
+    const address = (k: number): Expr => add(loadI32(args, AdamArgs.addresses + 4 * k), get(first));
+    adam.emit(call(kernels.adam, ...[0, 1, 2, 3, 4, 5, 6].map(address), get(width),
+      ...[0, 1, 2, 3, 4, 5, 6].map((k) => loadF32(args, AdamArgs.scalars + 4 * k))));
+  }, (body) => {
     body.ifThen(ltS(get(task), get(packTasks)), (pack) => {
       // Pack task: columns [first, first + width) of k block `block`, into that block's panels.
       pack.set(block, divU(get(task), param('chunks')));
@@ -151,7 +171,7 @@ export function workFunction(kernels: KernelIndices): FunctionDef {
         step.set(block, add(get(block), i32(1)));
       });
     });
-  });
+  }));
   return { name: 'work', params: code.params, results: [], code };
 }
 

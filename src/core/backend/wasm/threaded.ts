@@ -25,7 +25,7 @@ import {
 import { packFunction } from './pack.js';
 import { PANEL_SLACK_COLUMNS, csrFunction, listBytes, rowTileFunction, sparseRowsFunction } from './sparse-rows.js';
 import { SPARSE_A, chooseSkip, finiteFunction, zerosFunction, type Census } from './zero-skip.js';
-import { Control, controlBytes, serveFunction, slotCounterBytes, workFunction, type ControlField } from './parallel.js';
+import { AdamArgs, Control, controlBytes, serveFunction, slotCounterBytes, workFunction, type ControlField } from './parallel.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import type { ThreadSpawner } from './threads.js';
 
@@ -88,6 +88,10 @@ export interface ThreadedWasmMatmulOptions extends WasmMatmulOptions {
   readonly arenaBytes?: number;
 }
 
+/** Adam sweeps from this many bytes (the MLP's W1: 800 KB) are shared, in chunks of adamChunkBytes. */
+const minParallelAdamBytes = 256 * 1024;
+const adamChunkBytes = 64 * 1024;
+
 /** Columns of op(B) per packing task: 64 columns × 256 k = 64 KB, small enough to spread. */
 const chunkColumns = 64;
 /** wasm32's whole address space; a shared memory must declare its maximum up front. */
@@ -98,7 +102,7 @@ export function threadedModuleBytes(flavour: WasmSimdFlavour): Uint8Array<ArrayB
   return encodeModule(
     [
       gemmBlockFunction(flavour), packFunction(4), packFunction(8),
-      workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6 }), serveFunction(3),
+      workFunction({ gemmBlock: 0, pack4: 1, pack8: 2, csr: 5, sparseRows: 6, adam: 10 }), serveFunction(3),
       csrFunction(), sparseRowsFunction(7), rowTileFunction(flavour), zerosFunction(), finiteFunction(), adamFunction(),
     ],
     { shared: { maximumPages } },
@@ -167,6 +171,31 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const alone = createWasmMatmul({ ...options, prefer: flavour, blocking });
   if (alone?.flavour !== flavour) throw new BackendError('threaded wasm matmul', `expected the single-thread kernel in flavour ${flavour}, got ${alone?.flavour}`);
 
+  /**
+   * Adam's sweep (adam.ts's arguments), shared with the workers in 64 KB chunks when it is large:
+   * its arrays are in this memory (the arena), so there is nothing to copy.
+   */
+  const sweepAdam = (args: readonly number[]): void => {
+    const bytes = args[7];
+    if (bytes < minParallelAdamBytes || !pool.isOpen()) {
+      exports.adam(...args);
+      return;
+    }
+    const at = fixed.adamArgs;
+    new Int32Array(memory.buffer, at, 7).set(args.slice(0, 7));
+    new Int32Array(memory.buffer, at + AdamArgs.bytes, 2).set([bytes, adamChunkBytes]);
+    new Float32Array(memory.buffer, at + AdamArgs.scalars, 7).set(args.slice(8, 15));
+    set('adamArgs', at);
+    set('kind', 1);
+    set('tasks', Math.ceil(bytes / adamChunkBytes));
+    Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
+    try {
+      pool.run(() => work(0, 0));
+    } finally {
+      set('kind', 0);
+    }
+  };
+
   const kernel: ThreadedWasmMatmul = {
     flavour,
     threads,
@@ -174,7 +203,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     close: () => pool.close(),
     lastSkip: () => lastSkip,
     rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot + slot * slotCounterBytes) >> 2)),
-    home: arenas.length === 0 ? undefined : { arena: arenas[0], uploads: arenas[1], sweep: exports.adam },
+    home: arenas.length === 0 ? undefined : { arena: arenas[0], uploads: arenas[1], sweep: (...args) => sweepAdam(args) },
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       if (2 * m * k * n < minParallelFlops || !pool.isOpen() || rowSchedule(Math.max(m, n), threads, blocking.mc).length < 3) {
@@ -274,7 +303,7 @@ export function lineGranule(rowBytes: number): number {
 /** Control block at 0, then each thread's edge-tile scratch, A-panel buffer and row lists. */
 interface FixedLayout {
   readonly scratch: number; readonly aPack: number; readonly aPackStride: number;
-  readonly lists: number; readonly listsStride: number; readonly end: number;
+  readonly lists: number; readonly listsStride: number; readonly adamArgs: number; readonly end: number;
 }
 
 function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
@@ -283,7 +312,8 @@ function planFixed(threads: number, blocking: WasmMatmulBlocking): FixedLayout {
   const aPackStride = roundUp(4 * blocking.mc * blocking.kc, 64);
   const lists = aPack + threads * aPackStride;
   const listsStride = roundUp(blocking.mc * listBytes(blocking.kc), 64);
-  return { scratch, aPack, aPackStride, lists, listsStride, end: lists + threads * listsStride };
+  const adamArgs = lists + threads * listsStride;
+  return { scratch, aPack, aPackStride, lists, listsStride, adamArgs, end: adamArgs + AdamArgs.size };
 }
 
 /** The job's operands, then the whole packed op(B) of one column block (every k block at once). */
