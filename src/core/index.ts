@@ -2,7 +2,7 @@
  * The core's curated surface, for the layers above it (layers, losses, train, io, testing) and
  * for src/index.ts. Explicit named re-exports only.
  */
-export type { AdamHyper, Backend, BackendName, DType, DeviceBuffer, MatmulSpec, MatmulEpilogue, CrossEntropyTargets, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
+export type { AdamHyper, Backend, BackendName, BufferScope, DType, DeviceBuffer, MatmulSpec, MatmulEpilogue, CrossEntropyTargets, UnaryOp, BinaryOp, ReduceOp } from './backend/backend.js';
 export { cpuBackend, type CpuBackend, type CpuBackendOptions } from './backend/cpu.js';
 export { referenceBackend } from './backend/reference.js';
 export { gpujsBackend, type GpujsBackend, type GpujsBackendOptions, type GpujsMode, type GpujsModeOption } from './backend/gpujs/gpujs-backend.js';

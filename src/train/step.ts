@@ -2,14 +2,17 @@
  * One training step as a pure function of values: `(state, batch) → { state', loss, aux }`, where
  * the state is `{ params, optState, step }`. The gradient comes from `valueAndGrad` of the loss,
  * the update from the optimizer; nothing is read back from the device, so steps can be issued
- * back to back and the loss read (asynchronously) when convenient.
+ * back to back and the loss read (asynchronously) when convenient. On a backend with scopes
+ * (Backend.scope) the step's own intermediates are released when it returns, so a loss function
+ * must not keep tensors it computes (ops refuse them afterwards).
  *
  * @example
  * const step = trainStep({ loss: (p: Params, b: Batch) => mse(model.apply(p, b.x), b.y), optimizer: adam() });
  * let state = initTrainState(params, adam());
  * ({ state } = step(state, batch));
  */
-import { valueAndGrad, type Tensor, type Tree } from '../core/index.js';
+import { fromBuffer, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
+import { mapTensors, tensorsIn } from './state-memory.js';
 import { optimizerStep, type GradientTransformation } from './transform.js';
 
 export interface TrainState<P extends Tree, S> {
@@ -67,8 +70,16 @@ export function trainStep<P extends Tree, S, B, Aux>(
           };
         })();
   return (state, batch) => {
-    const [[loss, aux], grads] = lossAndGrad(state.params, batch);
-    const [params, optState] = optimizerStep(optimizer, grads, state.optState, state.params);
-    return { state: { params, optState, step: state.step + 1 }, loss, aux };
+    // Buffers made during the step (activations, cotangents, gradients) are released when it
+    // ends, on backends with scopes; what it returns is persisted first.
+    const scope = tensorsIn(state.params)[0]?.backend.scope?.();
+    try {
+      const [[loss, aux], grads] = lossAndGrad(state.params, batch);
+      const [params, optState] = optimizerStep(optimizer, grads, state.optState, state.params);
+      const result = { state: { params, optState, step: state.step + 1 }, loss, aux };
+      return scope === undefined ? result : mapTensors(result, (t) => (scope.owns(t.buffer) ? fromBuffer(t.backend, (t.backend.persist as NonNullable<typeof t.backend.persist>)(t.buffer), t.shape) : t));
+    } finally {
+      scope?.end();
+    }
   };
 }

@@ -127,4 +127,19 @@ export interface Backend {
    * steps it has finished with (on backends with both methods), hands its callers such buffers.
    */
   persist?(x: DeviceBuffer): DeviceBuffer;
+  /**
+   * Optional: buffers this backend makes until the scope ends may live in memory it recycles at
+   * `end` (the cpu backend, with threads, computes large products in place there). trainStep runs
+   * each step in one: it persists what it returns, and the rest (activations, cotangents,
+   * gradients) is released. Scopes end in the reverse order of their start.
+   */
+  scope?(): BufferScope;
+}
+
+/** Buffers made between a backend's `scope()` and `end()`. */
+export interface BufferScope {
+  /** Whether `x` was made in this scope (so `end` releases it). */
+  owns(x: DeviceBuffer): boolean;
+  /** Releases every buffer made in this scope: any method given one afterwards throws. */
+  end(): void;
 }

@@ -10,7 +10,7 @@
  */
 import { arrayBackend, type MatmulKernel } from './array/array-backend.js';
 import { matmulBlocked } from './array/matmul.js';
-import type { Backend, DeviceBuffer } from './backend.js';
+import type { Backend, BufferScope, DeviceBuffer } from './backend.js';
 import { sizeOf } from '../shape.js';
 import { createWasmAdam, defaultArenaBytes, type AdamHome } from './wasm/adam.js';
 import type { Arena } from './wasm/arena.js';
@@ -65,7 +65,12 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     ...(options.simd === undefined ? {} : { prefer: options.simd }), ...(options.zeroSkip === false ? { zeroSkip: false } : {}),
     residentOperands: true, allocate,
   };
-  const wasm = requested === 'js' ? undefined : createWasmKernel(options.threads, prefer);
+  // Shared products' results: in the innermost open scope, the threaded kernel's results arena
+  // (set below, once the kernel exists); outside scopes, fresh arrays.
+  const scopes: Set<Float32Array>[] = [];
+  let inScope: ((length: number) => Float32Array | undefined) | undefined;
+  const allocateResult: Allocate = (length) => (scopes.length === 0 ? undefined : inScope?.(length)) ?? allocate(length);
+  const wasm = requested === 'js' ? undefined : createWasmKernel(options.threads, { ...prefer, allocateResult });
   if (requested === 'wasm' && wasm === undefined) {
     throw new BackendError('cpuBackend', "kernels 'wasm' requested, but this runtime has no WebAssembly SIMD; use kernels 'js'");
   }
@@ -89,7 +94,7 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   // its results in an arena: the threaded kernel's when there is one, so that products read them
   // in place (large uploads go there too), else one of its own.
   const home = wasm?.home;
-  const wasmAdam = kernel === undefined ? undefined : createWasmAdam(allocate, home ?? defaultArenaBytes);
+  const wasmAdam = kernel === undefined ? undefined : createWasmAdam(allocate, home === undefined ? defaultArenaBytes : { ...home, readable: [home.results, home.uploads] });
   const generalAdam = backend.adamStep;
   const adamStep: Backend['adamStep'] =
     wasmAdam === undefined || generalAdam === undefined
@@ -111,8 +116,28 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     const byColumn = op === 'sum' && axes.length === 1 && axes[0] === 0 && shape.length >= 1 && asF32(x).length >= minWasmElements;
     return byColumn ? asBuffer(elementwise.sumColumns(asF32(x), shape[0], columns)) : backend.reduce(op, x, shape, axes);
   };
-  const arenas = [...(wasmAdam === undefined ? [] : [wasmAdam.arena]), ...(home === undefined ? [] : [home.uploads])];
+  const arenas = [...(wasmAdam === undefined ? [] : [wasmAdam.arena]), ...(home === undefined ? [] : [home.uploads, home.results])];
   const released = arenas.length === 0 ? undefined : checkedAgainst(arenas, allocate);
+  const results = home?.results;
+  inScope = results === undefined ? undefined : (length) => {
+    const region = length >= minUninitializedFloats ? results.take(length) : undefined;
+    if (region === undefined) return undefined;
+    const x = results.view(region, length);
+    scopes[scopes.length - 1].add(x);
+    return x;
+  };
+  const scope = (): BufferScope => {
+    const made = new Set<Float32Array>();
+    scopes.push(made);
+    return {
+      owns: (x) => made.has(asF32(x)),
+      end: () => {
+        if (scopes[scopes.length - 1] !== made) throw new BackendError('cpu scope', 'expected scopes to end in the reverse order of their start');
+        scopes.pop();
+        results?.release([...made]);
+      },
+    };
+  };
   const upload: Backend['upload'] = home === undefined ? backend.upload : (values, shape) => {
     const region = values.length >= minUninitializedFloats ? home.uploads.take(values.length) : undefined;
     if (region === undefined) return backend.upload(values, shape);
@@ -123,6 +148,7 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
   return {
     ...backend, binary, reduce, adamStep,
     ...(released === undefined ? {} : released({ ...backend, upload, binary, reduce, adamStep })),
+    ...(results === undefined ? {} : { scope }),
     close: async () => wasm?.close(),
   };
 };
@@ -191,7 +217,7 @@ const singleThread = (kernel: WasmMatmul | undefined): WasmKernel | undefined =>
  * The threaded kernel when more than one thread is wanted and possible, else the single-thread
  * one. An explicit thread count that cannot be honoured is an error; the default quietly uses 1.
  */
-function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip' | 'residentOperands' | 'allocate'>): WasmKernel | undefined {
+function createWasmKernel(threads: number | undefined, prefer: Pick<WasmMatmulOptions, 'prefer' | 'zeroSkip' | 'residentOperands' | 'allocate'> & { readonly allocateResult: Allocate }): WasmKernel | undefined {
   if (threads === 1) return singleThread(createWasmMatmul(prefer));
   const spawner = nodeThreadSpawner();
   const wanted = threads ?? Math.min(maximumDefaultThreads, spawner?.cores ?? 1);

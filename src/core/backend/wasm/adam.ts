@@ -91,6 +91,8 @@ type Step = WasmAdam['step'];
 export interface AdamHome {
   readonly arena: Arena;
   readonly sweep: AdamSweep;
+  /** Other arenas of the same memory, whose live arrays (a gradient computed in place) are read where they are. */
+  readonly readable?: readonly Arena[];
 }
 
 /**
@@ -108,6 +110,7 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled, home: AdamHome |
   if (own === undefined) return undefined;
   const arena = own;
   const sweep = typeof home === 'number' ? sweepOver(arena.memory) : home.sweep;
+  const readable = typeof home === 'number' ? [] : home.readable ?? [];
   const copying = copyingStep(sweepOver, allocate);
 
   const resident: Step = (g, mu, nu, p, h) => {
@@ -121,7 +124,7 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled, home: AdamHome |
     };
     // An input already in the arena is read where it is; any other is copied into a temporary.
     const place = (x: Float32Array): number | undefined => {
-      const home = arena.regionOf('adam', x, n);
+      const home = arena.regionOf('adam', x, n) ?? readable.reduce<Region | undefined>((found, other) => found ?? other.regionOf('adam', x, n), undefined);
       if (home !== undefined) return home.at;
       const region = take();
       if (region === undefined) return undefined;

@@ -13,7 +13,7 @@
  * await kernel?.close();
  */
 import { BackendError, InvalidArgumentError } from '../../errors.js';
-import { copyOut, zeroFilled } from '../copy-out.js';
+import { zeroFilled, type Allocate } from '../copy-out.js';
 import { adamFunction, type AdamHome, type AdamSweep } from './adam.js';
 import { createArena, type Arena } from './arena.js';
 import { encodeModule } from './emit.js';
@@ -49,6 +49,7 @@ export interface ThreadedWasmMatmul extends WasmMatmul {
 /** @internal */
 export interface ThreadedHome extends AdamHome {
   readonly uploads: Arena;
+  readonly results: Arena;
 }
 
 /**
@@ -84,8 +85,13 @@ export interface ThreadedWasmMatmulOptions extends WasmMatmulOptions {
   readonly minParallelFlops?: number;
   /** @internal Busy-wait budgets, for the benchmark. */
   readonly spins?: Partial<SpinLimits>;
-  /** @internal Bytes of the shared memory kept for each of `home`'s two arenas; default 0 (none). */
+  /** @internal Bytes of the shared memory kept for each of `home`'s three arenas; default 0 (none). */
   readonly arenaBytes?: number;
+  /**
+   * @internal Where shared products' results go (default: `allocate`). When it hands out a live
+   * array of `home.results`, the product is computed right there and nothing is copied out.
+   */
+  readonly allocateResult?: Allocate;
 }
 
 /** Adam sweeps from this many bytes (the MLP's W1: 800 KB) are shared, in chunks of adamChunkBytes. */
@@ -141,11 +147,11 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   // The arenas sit between the fixed areas and the operands, which alone grow the memory.
   const arenaBytes = roundUp(options.arenaBytes ?? 0, 64);
   const arenaBase = roundUp(fixed.end, 64);
-  const operandsStart = arenaBase + 2 * arenaBytes;
+  const operandsStart = arenaBase + 3 * arenaBytes;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(operandsStart / 65536), maximum: maximumPages, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as Census & { work(control: number, slot: number): void; adam: AdamSweep };
-  const arenas = arenaBytes === 0 ? [] : [arenaBase, arenaBase + arenaBytes].map((base) => createArena(arenaBytes, { memory, base }) as Arena);
+  const arenas = arenaBytes === 0 ? [] : [0, 1, 2].map((i) => createArena(arenaBytes, { memory, base: arenaBase + i * arenaBytes }) as Arena);
   const homeOf = (x: Float32Array, floats: number): number | undefined => {
     for (const arena of arenas) {
       const at = arena.regionOf('matmul', x, floats)?.at;
@@ -157,6 +163,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
   const skipFlops = zeroSkipFlops(options);
   const cache = operandCache(options.residentOperands === true);
   const allocate = options.allocate ?? zeroFilled;
+  const allocateResult = options.allocateResult ?? allocate;
   const census = cache.census(exports);
   let lastSkip: ZeroSkip = 'dense';
   const words = new Int32Array(memory.buffer, 0, controlBytes(threads) >> 2); // never moves; valid across grows
@@ -203,7 +210,7 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
     close: () => pool.close(),
     lastSkip: () => lastSkip,
     rowsBySlot: () => Array.from({ length: threads }, (_, slot) => Atomics.load(words, (Control.rowsBySlot + slot * slotCounterBytes) >> 2)),
-    home: arenas.length === 0 ? undefined : { arena: arenas[0], uploads: arenas[1], sweep: (...args) => sweepAdam(args) },
+    home: arenas.length === 0 ? undefined : { arena: arenas[0], uploads: arenas[1], results: arenas[2], sweep: (...args) => sweepAdam(args) },
     matmul(a, b, m, k, n, transA, transB, epilogue) {
       checkShapes(a, b, m, k, n, epilogue?.bias);
       if (2 * m * k * n < minParallelFlops || !pool.isOpen() || rowSchedule(Math.max(m, n), threads, blocking.mc).length < 3) {
@@ -212,6 +219,9 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         return result;
       }
       const { operands, copyA, copyB } = cache.place(operandsStart, a, b, m, k, n, homeOf);
+      // The result is computed where it is handed out when that is one of the arenas.
+      const out = allocateResult(m * n);
+      const outAt = homeOf(out, m * n);
       growMemory(memory, operands.end);
       const heap = new Float32Array(memory.buffer);
       if (copyA) heap.set(a, operands.a >> 2);
@@ -259,12 +269,13 @@ function instantiate(flavour: WasmSimdFlavour, module: WebAssembly.Module, optio
         set('tasks', kBlocks * chunks + rowTasks);
         set('b', bAt + jc * bStrideW);
         set('bias', layout.bias + jc * biasColumn);
-        set('c', layout.c + jc * cColumn);
+        set('c', (outAt ?? layout.c) + jc * cColumn);
         new Int32Array(memory.buffer, layout.ready, kBlocks).fill(0);
         Atomics.store(words, Control.next >> 2, 0); // before the job opens: pool.run's store of `job` publishes it all
         pool.run(() => work(0, 0));
       }
-      return copyOut(new Float32Array(memory.buffer, layout.c, m * n), allocate); // a fresh view: the memory may have grown
+      if (outAt === undefined) out.set(new Float32Array(memory.buffer, layout.c, m * n)); // a fresh view: the memory may have grown
+      return out;
     },
   };
   orphanedPools.register(kernel, pool);
