@@ -7,6 +7,7 @@
 import { adam, crossEntropy, dataset, shuffledBatches, optimizerStep, fit, type Dataset } from '../src/index.js';
 import { key, split, tensor, toArray, valueAndGrad, type Backend, type Tensor } from '../src/core/index.js';
 import { mnistModel } from '../examples/mnist/run.js';
+import { retire } from '../src/train/state-memory.js';
 import type { Mnist } from '../src/io/index.js';
 
 export const median = (xs: readonly number[]): number => {
@@ -53,9 +54,13 @@ export const profileStep = async (backend: Backend, mnist: Mnist, steps = 60): P
     const [loss, grads] = gradOf(params, x, host.y);
     await Promise.all([toArray(loss), toArray(grads.lin_1.weight)]);
     const t3 = now();
+    const before = { params, optState };
     [params, optState] = optimizerStep(optimizer, grads, optState, params);
     await toArray(params.lin_1.weight);
     const t4 = now();
+    // As fit does: the batch and the previous state are released (their memory is recycled).
+    retire(x, []);
+    retire(before, [{ params, optState }]);
     phases.data.push(t1 - t0);
     phases.forward.push(t2 - t1);
     phases.backward.push(t3 - t2 - (t2 - t1));

@@ -132,8 +132,9 @@ export const createWasmAdam = (allocate: Allocate = zeroFilled, home: AdamHome |
       new Float32Array(arena.memory.buffer, region.at, n).set(x);
       return region.at;
     };
-    const inputs = [g, mu, nu, p].map(place);
+    // Room for the results first: when the arena is full, nothing has been copied in vain.
     const outputs = [take(), take(), take()];
+    const inputs = outputs.every((r) => r !== undefined) ? [g, mu, nu, p].map(place) : [];
     const [gAt, muAt, nuAt, pAt] = inputs;
     const [outAt, muOutAt, nuOutAt] = outputs.map((r) => r?.at);
     if (gAt === undefined || muAt === undefined || nuAt === undefined || pAt === undefined || outAt === undefined || muOutAt === undefined || nuOutAt === undefined) {
