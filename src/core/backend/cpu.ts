@@ -3,8 +3,8 @@
  * bias + ReLU epilogue) runs in the fastest kernel this runtime offers: WebAssembly SIMD when the
  * runtime validates it (wasm/, ~55 GFLOP/s on one core here, and steps over the zeros of a
  * mostly-zero operand), shared between threads for large products where the runtime can start
- * workers (Node), else register-blocked JS (~3 GFLOP/s). Elementwise binary ops, column sums and
- * Adam's sweep also run as WebAssembly SIMD where it validates.
+ * workers (Node), else register-blocked JS (~3 GFLOP/s). Elementwise binary ops, column sums,
+ * Adam's sweep and the fused softmax / cross-entropy also run as WebAssembly where it validates.
  * The choice is explicit in the options and always visible in `description`; asking for
  * something that cannot run is an error, never a silent fallback.
  */
@@ -15,6 +15,7 @@ import { sizeOf } from '../shape.js';
 import { createWasmAdam, defaultArenaBytes, type AdamHome } from './wasm/adam.js';
 import type { Arena } from './wasm/arena.js';
 import type { Allocate } from './copy-out.js';
+import { createWasmCrossEntropy } from './wasm/cross-entropy.js';
 import { createWasmElementwise, minWasmElements } from './wasm/elementwise.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { createWasmMatmul, type WasmMatmul, type WasmMatmulOptions, type WasmSimdFlavour } from './wasm/matmul.js';
@@ -104,6 +105,16 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
           return fast === undefined ? generalAdam(g, mu, nu, shape, hyper, param) : { result: asBuffer(fast.result), mu: asBuffer(fast.mu), nu: asBuffer(fast.nu) };
         };
   const elementwise = kernel === undefined ? undefined : createWasmElementwise(allocate);
+  // The fused softmax / cross-entropy pass in WebAssembly for the common targets; bitwise the JS one.
+  const wasmCe = kernel === undefined ? undefined : createWasmCrossEntropy(allocate);
+  const crossEntropy: Backend['crossEntropy'] = wasmCe === undefined ? backend.crossEntropy : (logits, n, c, targets) => {
+    const fast = wasmCe.forward(asF32(logits), n, c, targets);
+    return fast === undefined ? backend.crossEntropy(logits, n, c, targets) : { loss: asBuffer(fast.loss), softmax: asBuffer(fast.softmax) };
+  };
+  const crossEntropyBackward: Backend['crossEntropyBackward'] = wasmCe === undefined ? backend.crossEntropyBackward : (softmax, ct, n, c, targets) => {
+    const fast = wasmCe.backward(asF32(softmax), asF32(ct), n, c, targets);
+    return fast === undefined ? backend.crossEntropyBackward(softmax, ct, n, c, targets) : asBuffer(fast);
+  };
   const binary: Backend['binary'] = elementwise === undefined ? backend.binary : (op, a, aShape, b, bShape, outShape) => {
     const [x, y] = [asF32(a), asF32(b)];
     // Only element-for-element pairs (or a scalar): [n, 1] with [1, n] has equal lengths but broadcasts.
@@ -146,8 +157,8 @@ export const cpuBackend = (options: CpuBackendOptions = {}): CpuBackend => {
     return asBuffer(x);
   };
   return {
-    ...backend, binary, reduce, adamStep,
-    ...(released === undefined ? {} : released({ ...backend, upload, binary, reduce, adamStep })),
+    ...backend, binary, reduce, adamStep, crossEntropy, crossEntropyBackward,
+    ...(released === undefined ? {} : released({ ...backend, upload, binary, reduce, adamStep, crossEntropy, crossEntropyBackward })),
     ...(results === undefined ? {} : { scope }),
     close: async () => wasm?.close(),
   };

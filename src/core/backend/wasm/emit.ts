@@ -1,6 +1,6 @@
 /**
  * A tiny WebAssembly binary emitter: enough of the module format (types, one imported memory,
- * plain or shared, functions, exports) and of the instruction set (i32, f32, v128 incl. the 0xFD
+ * plain or shared, functions, exports) and of the instruction set (i32, i64, f32, f64, v128 incl. the 0xFD
  * SIMD prefix, and the 0xFE atomics the thread pool synchronises with) to write the matmul
  * kernels in TypeScript without a WAT file, an assembler dependency or a build step. Code is written as expression trees (`Expr` emits its operands, then its opcode), so a
  * kernel reads like `c.set(acc, madd(a, b, get(acc)))` instead of a stack listing.
@@ -8,9 +8,9 @@
  * @internal Only the wasm backend uses this; it checks nothing the engine's validator would not.
  */
 
-export type ValType = 'i32' | 'f32' | 'v128';
+export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 
-const valTypeByte: { readonly [T in ValType]: number } = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+const valTypeByte: { readonly [T in ValType]: number } = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** A parameter or declared local of the function being built. */
 export interface Local {
@@ -156,6 +156,11 @@ export class Code {
     return this.op(0x0f);
   }
 
+  /** Returns `value` from a function with one result. */
+  retValue(value: Expr): this {
+    return this.emit(value).op(0x0f);
+  }
+
   /** `memory[addr + offset] = value` as i32, sequentially consistent (`i32.atomic.store`). */
   atomicStore(addr: Expr, value: Expr, offset = 0): this {
     return this.emit(addr, value).op(...atomic(0x17, offset));
@@ -209,6 +214,12 @@ export const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (c)
 export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(left, right));
 
 export const shrU = binary([0x76]);
+export const shrS = binary([0x75]);
+export const xor = binary([0x73]);
+export const ltU = binary([0x49]);
+export const geU = binary([0x4f]);
+export const gtS = binary([0x4a]);
+export const leS = binary([0x4c]);
 
 export const eqz = (value: Expr): Expr => (c) => c.emit(value).op(0x45);
 export const loadI32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x28, 2, ...unsignedLeb(offset));
@@ -236,7 +247,29 @@ export const maxF32 = binary([0x97]);
 export const eqF32 = binary([0x5b]);
 export const loadF64 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x2b, 3, ...unsignedLeb(offset));
 export const addF64 = binary([0xa0]);
+export const subF64 = binary([0xa1]);
+export const mulF64 = binary([0xa2]);
+export const divF64 = binary([0xa3]);
+export const eqF64 = binary([0x61]);
+export const ltF64 = binary([0x63]);
+export const gtF64 = binary([0x64]);
+export const f64 = (value: number): Expr => (c) => {
+  c.op(0x44, ...new Uint8Array(new Float64Array([value]).buffer));
+};
 export const promoteF32 = (x: Expr): Expr => (c) => c.emit(x).op(0xbb);
+/** f64 to f32, rounding to nearest (`f32.demote_f64`). */
+export const demoteF64 = (x: Expr): Expr => (c) => c.emit(x).op(0xb6);
+/** f64 to i32, truncating toward zero (`i32.trunc_f64_s`; traps outside the i32 range and on NaN). */
+export const truncF64 = (x: Expr): Expr => (c) => c.emit(x).op(0xaa);
+/** i32 to f64, exactly (`f64.convert_i32_s`). */
+export const convertI32 = (x: Expr): Expr => (c) => c.emit(x).op(0xb7);
+/** The high 32 bits of an f64, as an i32. */
+export const highWord = (x: Expr): Expr => (c) => c.emit(x).op(0xbd).emit(i64(32)).op(0x88, 0xa7);
+/** The low 32 bits of an f64, as an i32. */
+export const lowWord = (x: Expr): Expr => (c) => c.emit(x).op(0xbd, 0xa7);
+/** The f64 whose high and low words are these i32 values. */
+export const fromWords = (high: Expr, low: Expr): Expr => (c) =>
+  c.emit(high).op(0xad).emit(i64(32)).op(0x86).emit(low).op(0xad, 0x84, 0xbf);
 
 export const loadV128 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(...simd(0x00, 4, ...unsignedLeb(offset)));
 /** One f32 from memory broadcast to all four lanes (`v128.load32_splat`). */
