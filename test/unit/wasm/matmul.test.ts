@@ -135,7 +135,7 @@ describe('wasm matmul module', () => {
     const folder = new URL('../../../src/core/backend/wasm/', import.meta.url);
     const sources = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.startsWith('node-'));
     expect(readdirSync(folder).filter((name) => name.startsWith('node-'))).toEqual(['node-threads.ts']);
-    expect(sources).toEqual(expect.arrayContaining(['matmul.ts', 'sparse-rows.ts', 'sparse-path.ts', 'zero-skip.ts', 'elementwise.ts', 'adam.ts']));
+    expect(sources).toEqual(expect.arrayContaining(['matmul.ts', 'sparse-rows.ts', 'sparse-path.ts', 'zero-skip.ts', 'elementwise.ts', 'adam.ts', 'arena.ts', 'cross-entropy.ts']));
     for (const name of sources) {
       const text = readFileSync(new URL(name, folder), 'utf8');
       // Module imports only: threads.ts holds a Node worker's source as a string, which is fine.
