@@ -161,7 +161,7 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
         // The state is copied only if the callback reads it (most read the loss alone).
         let after: TrainState<P, S> | undefined;
         await onStep({
-          epoch, step: pending.before.step, batchIndex: pending.batchIndex, batches, size: pending.size, loss, aux: durable(pending.aux),
+          epoch, step: pending.before.step, batchIndex: pending.batchIndex, batches, size: pending.size, loss, aux: pending.aux,
           get state() {
             return (after ??= durable(pending.after));
           },
@@ -174,8 +174,10 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
     for (const host of shuffledBatches(train, batchSize, shuffleKey, { dropLast })) {
       const batch = toBatch(host, backend, foldIn(stepKeys, batchIndex));
       const result = step(state, batch);
-      // The batch was this step's alone (what the step returns keeps what it holds of it).
-      retire(batch, [result.state, result.loss, result.aux]);
+      // The batch was this step's alone: aux is made durable first (it may hold the batch's own
+      // tensors), and what the step returns keeps what it holds of it.
+      const aux = durable(result.aux);
+      retire(batch, [result.state, result.loss, aux]);
       const loss = item(result.loss);
       // If an earlier step throws, this readback is never awaited; mark its rejection handled.
       loss.catch(() => undefined);
@@ -183,7 +185,7 @@ export async function fit<P extends Tree, S, B, L extends LabelArray, Aux>(
         await settle(pending);
         retireState(pending.before, [pending.after, result.state]);
       }
-      pending = { loss, batchIndex, size: host.size, before: state, after: result.state, aux: result.aux };
+      pending = { loss, batchIndex, size: host.size, before: state, after: result.state, aux };
       state = result.state;
       batchIndex++;
     }

@@ -118,6 +118,32 @@ describe.each([1, 2])('fit on a backend that recycles state, %i thread(s)', (thr
   });
 });
 
+describe('fit with an aux that holds the batch, 2 threads', () => {
+  it('hands out the batch values as aux and still releases every batch', async () => {
+    const batches: Batch[] = [];
+    const seen: number[][] = [];
+    const backend = cpuBackend({ threads: 2 });
+    await fit<Params, unknown, Batch, Float32Array, Tensor>({
+      params: init(backend), optimizer: adam({ lr: 0.01 }), train: data(), batchSize: 16, epochs: 1, key: key(1), backend,
+      toBatch: (h, be) => {
+        const batch = toBatch(h, be);
+        batches.push(batch);
+        return batch;
+      },
+      loss: (p, b) => [loss(p, b), b.x] as const,
+      hasAux: true,
+      onStep: async ({ aux }) => {
+        seen.push(Array.from(await toArray(aux)));
+      },
+    });
+    expect(seen).toHaveLength(batches.length);
+    expect(seen[0]).toHaveLength(16 * F);
+    // Every batch is released, also those that were the step's aux (the aux was copied first).
+    const refused = await Promise.all(batches.map((b) => toArray(b.x).then(() => false, () => true)));
+    expect(refused.every(Boolean)).toBe(true);
+  });
+});
+
 describe.each([1, 2])('evaluate, %i thread(s)', (threads) => {
   it('releases the inputs it uploaded once their outputs are read back', async () => {
     const backend = cpuBackend({ threads });
