@@ -30,13 +30,15 @@ export const mapTensors = <T>(value: T, f: (t: Tensor) => Tensor): T => {
 
 const recycles = (t: Tensor): boolean => t.backend.release !== undefined && t.backend.persist !== undefined;
 
+/** `t` on a buffer no later release affects (`t` itself when its buffer already is one). */
+export const persisted = (t: Tensor): Tensor => {
+  if (t.backend.persist === undefined) return t;
+  const buffer = t.backend.persist(t.buffer);
+  return buffer === t.buffer ? t : fromBuffer(t.backend, buffer, t.shape);
+};
+
 /** `value` with every tensor a later release could recycle replaced by a durable copy. */
-export const durable = <T>(value: T): T =>
-  mapTensors(value, (t) => {
-    if (!recycles(t)) return t;
-    const buffer = (t.backend.persist as NonNullable<typeof t.backend.persist>)(t.buffer);
-    return buffer === t.buffer ? t : fromBuffer(t.backend, buffer, t.shape);
-  });
+export const durable = <T>(value: T): T => mapTensors(value, (t) => (recycles(t) ? persisted(t) : t));
 
 /** Releases the buffers of `old` that none of `newer` holds (an unchanged leaf lives on). */
 export const retire = (old: unknown, newer: readonly unknown[]): void => {

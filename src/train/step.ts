@@ -11,8 +11,8 @@
  * let state = initTrainState(params, adam());
  * ({ state } = step(state, batch));
  */
-import { fromBuffer, valueAndGrad, type Tensor, type Tree } from '../core/index.js';
-import { mapTensors, tensorsIn } from './state-memory.js';
+import { valueAndGrad, type Tensor, type Tree } from '../core/index.js';
+import { mapTensors, persisted, tensorsIn } from './state-memory.js';
 import { optimizerStep, type GradientTransformation } from './transform.js';
 
 export interface TrainState<P extends Tree, S> {
@@ -77,7 +77,7 @@ export function trainStep<P extends Tree, S, B, Aux>(
       const [[loss, aux], grads] = lossAndGrad(state.params, batch);
       const [params, optState] = optimizerStep(optimizer, grads, state.optState, state.params);
       const result = { state: { params, optState, step: state.step + 1 }, loss, aux };
-      return scope === undefined ? result : mapTensors(result, (t) => (scope.owns(t.buffer) ? fromBuffer(t.backend, (t.backend.persist as NonNullable<typeof t.backend.persist>)(t.buffer), t.shape) : t));
+      return scope === undefined ? result : mapTensors(result, (t) => (scope.owns(t.buffer) ? persisted(t) : t));
     } finally {
       scope?.end();
     }

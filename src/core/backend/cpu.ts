@@ -194,7 +194,7 @@ const checkedAgainst = (arenas: readonly Arena[], allocate: Allocate) => (b: Bac
     matmul: (x, y, spec, epilogue) => (live('matmul', x, y, epilogue?.bias), b.matmul(x, y, spec, epilogue)),
     crossEntropy: (logits, n, c, targets) => (live('crossEntropy', logits), b.crossEntropy(logits, n, c, targets)),
     crossEntropyBackward: (softmax, ct, n, c, targets) => (live('crossEntropy', softmax, ct), b.crossEntropyBackward(softmax, ct, n, c, targets)),
-    adamStep: b.adamStep,
+    adamStep: b.adamStep === undefined ? undefined : (g, mu, nu, shape, hyper, param) => (live('adamStep', g, mu, nu, param), (b.adamStep as NonNullable<Backend['adamStep']>)(g, mu, nu, shape, hyper, param)),
     release: (x) => arenas.forEach((arena) => arena.release([asF32(x)])),
     persist: (x) => asBuffer(arenas.reduce((kept, arena) => arena.persist(kept, allocate), asF32(x))),
   };

@@ -100,6 +100,8 @@ describe.each([1, 2])('fit on a backend that recycles state, %i thread(s)', (thr
     await expect(toArray(stale)).rejects.toThrow(/download: .*released/);
     expect(() => mul(stale, 2)).toThrow(/mul: .*released/);
     expect(() => linear(tensor(stale.backend, new Float32Array(F), [1, F]), stale)).toThrow(/matmul: .*released/);
+    const hyper = { b1: 0.9, b2: 0.999, stepScale: -1e-3, epsScaled: 1e-8, applyFactor: 1 };
+    expect(() => stale.backend.adamStep?.(stale.buffer, stale.buffer, stale.buffer, stale.shape, hyper, stale.buffer)).toThrow(/adam.*released/);
     await toArray(stash[0]); // the caller's own params stay valid
   });
 

@@ -216,10 +216,7 @@ export const minS = (left: Expr, right: Expr): Expr => select(left, right, ltS(l
 export const shrU = binary([0x76]);
 export const shrS = binary([0x75]);
 export const xor = binary([0x73]);
-export const ltU = binary([0x49]);
-export const geU = binary([0x4f]);
 export const gtS = binary([0x4a]);
-export const leS = binary([0x4c]);
 
 export const eqz = (value: Expr): Expr => (c) => c.emit(value).op(0x45);
 export const loadI32 = (addr: Expr, offset = 0): Expr => (c) => c.emit(addr).op(0x28, 2, ...unsignedLeb(offset));
